@@ -1,0 +1,98 @@
+"""The routing instance the solver sees: immutable, integer, free of file formats.
+
+A *visit* is one optional stop (a village, or one chunk of a big village); a *vehicle* is one
+team on one working day.  Visits refer to *locations*; the duration (s) and distance (m)
+matrices are over locations, so chunks of one village share a row.  External ids
+(``village_code``, ``team_id``) are kept apart from solver indices.
+
+Objective, in this order: collect as much prize as possible; among equal prizes, less total
+travel duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+SCHEMA_VERSION = "1.0"
+
+IntMatrix = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place: a regency office (depot), a village stop point, or a benchmark point."""
+
+    location_id: str
+    lon: float | None = None
+    lat: float | None = None
+    kind: str = "village"  # "depot" | "village" | "point"
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One optional stop; prize and demand in whole numbers."""
+
+    visit_id: str
+    location: int
+    prize: int
+    service_s: int
+    #: Expected recordings at this visit (counts against a vehicle's capacity).
+    demand: int
+    village_code: str | None = None
+    #: Vehicles allowed to make the visit (indices); ``None`` means every vehicle.
+    allowed_vehicles: tuple[int, ...] | None = None
+    #: A pinned visit must be made, by this vehicle.
+    pinned_vehicle: int | None = None
+    #: Window for the *start of service*, seconds since midnight, inclusive.
+    time_window_s: tuple[int, int] | None = None
+    #: Visits sharing a group (chunks of one village) never ride the same vehicle.
+    group: str | None = None
+    chunk: int = 1
+    chunks: int = 1
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """One team on one working day: a route from ``start_location`` to ``end_location``."""
+
+    vehicle_id: str
+    team_id: str
+    start_location: int
+    end_location: int
+    #: The route leaves no earlier than ``shift_start_s`` and is back by ``shift_end_s``.
+    shift_start_s: int
+    shift_end_s: int
+    #: Most expected recordings on the route (``None`` = only time limits it).
+    capacity: int | None = None
+    date: str | None = None
+    boat_capable: bool = False
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A complete routing instance; matrices are read-only ``int64`` arrays over locations."""
+
+    name: str
+    locations: tuple[Location, ...]
+    visits: tuple[Visit, ...]
+    vehicles: tuple[Vehicle, ...]
+    duration_s: IntMatrix
+    distance_m: IntMatrix
+    schema_version: str = SCHEMA_VERSION
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("duration_s", "distance_m"):
+            arr = np.array(getattr(self, name), dtype=np.int64, copy=True)
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    def allowed(self, visit: int, vehicle: int) -> bool:
+        """Whether ``vehicle`` may make ``visit``."""
+        v = self.visits[visit]
+        if v.pinned_vehicle is not None:
+            return v.pinned_vehicle == vehicle
+        return v.allowed_vehicles is None or vehicle in v.allowed_vehicles

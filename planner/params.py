@@ -1,0 +1,222 @@
+"""Planning parameters as frozen dataclasses, loadable from a TOML file.
+
+Every default is documented in ``docs/model.md``.  ``load_params`` validates the whole file
+and raises one :class:`~planner.errors.ParameterError` listing every bad value.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from planner.errors import ParameterError, Problem
+
+#: Village types a turnout rate can be set for, in the order they are looked up.
+TURNOUT_TYPES: tuple[str, ...] = ("island", "border", "remote", "coastal", "kelurahan", "desa")
+
+
+@dataclass(frozen=True)
+class TravelParams:
+    """Road and boat travel estimates."""
+
+    detour_factor: float = 1.35
+    speed_urban_kmh: float = 25.0
+    speed_rural_kmh: float = 35.0
+    speed_hilly_kmh: float = 20.0
+    boat_speed_kmh: float = 15.0
+    boarding_s: int = 1800
+
+
+@dataclass(frozen=True)
+class GeographyParams:
+    """How villages are classified."""
+
+    #: Villages whose travel time to the office is above this quantile of their regency
+    #: are remote (default: top quartile).
+    remote_quantile: float = 0.75
+    #: A fixed threshold in seconds instead of the quantile, when set.
+    remote_threshold_s: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceParams:
+    """Turnout and time spent at a stop."""
+
+    turnout_rate: float = 0.6
+    #: Per village type (see ``TURNOUT_TYPES``); the first type a village has wins.
+    turnout_by_type: dict[str, float] = field(default_factory=dict)
+    setup_s: int = 1800
+    minutes_per_person: float = 5.0
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Priority weights: weight = 1 + sum of the weights of the flags a village has."""
+
+    w_remote: float = 1.0
+    w_border: float = 1.0
+    w_island: float = 1.5
+    w_coastal: float = 0.5
+
+
+@dataclass(frozen=True)
+class ShiftParams:
+    """Default working week for teams whose file does not say."""
+
+    day_start: str = "08:00"
+    day_end: str = "15:30"
+    #: ISO weekday numbers (1 = Monday ... 6 = Saturday).
+    workdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class SolverParams:
+    """Search settings; the time limit and seed are always explicit."""
+
+    time_limit_s: float = 30.0
+    seed: int = 0
+    #: Deterministic test mode: stop after this many improving solutions / LNS rounds
+    #: instead of wall time (``None`` = wall time only).
+    solution_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanningParams:
+    """All parameters of a planning run."""
+
+    travel: TravelParams = field(default_factory=TravelParams)
+    geography: GeographyParams = field(default_factory=GeographyParams)
+    service: ServiceParams = field(default_factory=ServiceParams)
+    scoring: ScoringParams = field(default_factory=ScoringParams)
+    shift: ShiftParams = field(default_factory=ShiftParams)
+    solver: SolverParams = field(default_factory=SolverParams)
+
+
+def _hhmm_ok(text: str) -> bool:
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return False
+    h, m = int(parts[0]), int(parts[1])
+    return 0 <= h <= 23 and 0 <= m <= 59
+
+
+def validate_params(params: PlanningParams, *, source: str = "parameter") -> PlanningParams:
+    """Raise :class:`ParameterError` listing every invalid value; return ``params`` if fine."""
+    bad: list[tuple[str, str, str]] = []
+    t = params.travel
+    for name in ("speed_urban_kmh", "speed_rural_kmh", "speed_hilly_kmh", "boat_speed_kmh"):
+        if not getattr(t, name) > 0:
+            bad.append((f"travel.{name}", "kecepatan harus lebih dari 0", "speed must be above 0"))
+    if not t.detour_factor >= 1.0:
+        bad.append(("travel.detour_factor", "faktor belokan minimal 1", "detour factor must be >= 1"))
+    if t.boarding_s < 0:
+        bad.append(("travel.boarding_s", "waktu naik kapal tidak boleh negatif",
+                    "boarding time must not be negative"))
+    g = params.geography
+    if not 0.0 < g.remote_quantile < 1.0:
+        bad.append(("geography.remote_quantile", "kuantil harus antara 0 dan 1",
+                    "quantile must be between 0 and 1"))
+    if g.remote_threshold_s is not None and g.remote_threshold_s <= 0:
+        bad.append(("geography.remote_threshold_s", "ambang harus lebih dari 0",
+                    "threshold must be above 0"))
+    s = params.service
+    rates = {"service.turnout_rate": s.turnout_rate}
+    rates.update({f"service.turnout_by_type.{k}": v for k, v in s.turnout_by_type.items()})
+    for name, rate in rates.items():
+        if not 0.0 <= rate <= 1.0:
+            bad.append((name, "tingkat kehadiran harus antara 0 dan 1",
+                        "turnout rate must be between 0 and 1"))
+    for key in s.turnout_by_type:
+        if key not in TURNOUT_TYPES:
+            bad.append((f"service.turnout_by_type.{key}",
+                        f"jenis desa tidak dikenal; pilih dari {', '.join(TURNOUT_TYPES)}",
+                        f"unknown village type; choose from {', '.join(TURNOUT_TYPES)}"))
+    if s.setup_s < 0:
+        bad.append(("service.setup_s", "waktu persiapan tidak boleh negatif",
+                    "set-up time must not be negative"))
+    if not s.minutes_per_person > 0:
+        bad.append(("service.minutes_per_person", "menit per orang harus lebih dari 0",
+                     "minutes per person must be above 0"))
+    w = params.scoring
+    for name in ("w_remote", "w_border", "w_island", "w_coastal"):
+        if getattr(w, name) < 0:
+            bad.append((f"scoring.{name}", "bobot tidak boleh negatif", "weight must not be negative"))
+    sh = params.shift
+    for name in ("day_start", "day_end"):
+        if not _hhmm_ok(getattr(sh, name)):
+            bad.append((f"shift.{name}", "jam harus berformat JJ:MM", "time must be HH:MM"))
+    if _hhmm_ok(sh.day_start) and _hhmm_ok(sh.day_end) and sh.day_end <= sh.day_start:
+        bad.append(("shift.day_end", "jam selesai harus setelah jam mulai",
+                    "end of day must be after its start"))
+    if not sh.workdays or any(d not in range(1, 8) for d in sh.workdays):
+        bad.append(("shift.workdays", "hari kerja harus angka 1 (Senin) sampai 7 (Minggu)",
+                    "workdays must be numbers 1 (Monday) to 7 (Sunday)"))
+    so = params.solver
+    if not so.time_limit_s > 0:
+        bad.append(("solver.time_limit_s", "batas waktu harus lebih dari 0",
+                    "time limit must be above 0"))
+    if so.solution_limit is not None and so.solution_limit <= 0:
+        bad.append(("solver.solution_limit", "batas solusi harus lebih dari 0",
+                    "solution limit must be above 0"))
+    if bad:
+        raise ParameterError.from_messages(source, bad)
+    return params
+
+
+def _build(cls: type[Any], data: dict[str, Any], prefix: str, problems: list[Problem],
+           source: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            problems.append(Problem(source, None, f"{prefix}{key}", "parameter tidak dikenal",
+                                    "unknown parameter"))
+            continue
+        default = getattr(cls(), key)
+        if is_dataclass(default):
+            if not isinstance(value, dict):
+                problems.append(Problem(source, None, f"{prefix}{key}",
+                                        "harus berupa tabel", "must be a table"))
+                continue
+            kwargs[key] = _build(type(default), value, f"{prefix}{key}.", problems, source)
+        elif isinstance(default, tuple):
+            kwargs[key] = tuple(value) if isinstance(value, list) else value
+        elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            kwargs[key] = float(value)
+        else:
+            kwargs[key] = value
+    return replace(cls(), **kwargs)
+
+
+def load_params(path: str | Path | None = None, *, overrides: dict[str, Any] | None = None
+                ) -> PlanningParams:
+    """Read parameters from a TOML file (sections ``[travel]``, ``[service]``...).
+
+    Missing values keep their defaults.  ``overrides`` is merged over the file (same shape).
+    """
+    data: dict[str, Any] = {}
+    source = str(path) if path is not None else "parameter"
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise ParameterError([Problem(source, None, None, "berkas tidak ditemukan",
+                                          "file not found")]) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ParameterError([Problem(source, None, None,
+                                          f"berkas TOML tidak valid: {exc}",
+                                          f"invalid TOML file: {exc}")]) from exc
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update(values)
+    problems: list[Problem] = []
+    try:
+        params = _build(PlanningParams, data, "", problems, source)
+    except TypeError as exc:  # a value of the wrong type inside a nested table
+        problems.append(Problem(source, None, None, f"nilai tidak valid: {exc}",
+                                f"invalid value: {exc}"))
+    if problems:
+        raise ParameterError(problems)
+    return validate_params(params, source=source)
