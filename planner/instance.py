@@ -33,7 +33,11 @@ class Location:
 
 @dataclass(frozen=True)
 class Visit:
-    """One optional stop; prize and demand in whole numbers."""
+    """One optional stop; prize and demand in whole numbers.
+
+    ``service_s`` is the fixed part of the time at the stop (set-up); the vehicle adds
+    ``demand * service_s_per_demand`` (see :meth:`Instance.service_time_s`).
+    """
 
     visit_id: str
     location: int
@@ -69,6 +73,11 @@ class Vehicle:
     capacity: int | None = None
     date: str | None = None
     boat_capable: bool = False
+    #: Extra service seconds per unit of demand for this vehicle (team): recording time per
+    #: person divided by the team's kits.  Service of a visit on a vehicle is
+    #: ``visit.service_s + visit.demand * vehicle.service_s_per_demand`` (see
+    #: :meth:`Instance.service_time_s`); 0 for benchmark instances.
+    service_s_per_demand: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,11 @@ class Instance:
             arr = np.array(getattr(self, name), dtype=np.int64, copy=True)
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+
+    def service_time_s(self, visit: int, vehicle: int) -> int:
+        """Seconds spent at ``visit`` when ``vehicle`` makes it (set-up + recording)."""
+        v = self.visits[visit]
+        return v.service_s + v.demand * self.vehicles[vehicle].service_s_per_demand
 
     def allowed(self, visit: int, vehicle: int) -> bool:
         """Whether ``vehicle`` may make ``visit``."""
