@@ -59,6 +59,9 @@ class ScoringParams:
     w_border: float = 1.0
     w_island: float = 1.5
     w_coastal: float = 0.5
+    #: Prize factor of each further chunk of a big village: chunk k earns ``chunk_decay**(k-1)``
+    #: of its full prize, so new villages come before returning to the same one.
+    chunk_decay: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,9 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     for name in ("w_remote", "w_border", "w_island", "w_coastal"):
         if getattr(w, name) < 0:
             bad.append((f"scoring.{name}", "bobot tidak boleh negatif", "weight must not be negative"))
+    if not 0.0 < w.chunk_decay <= 1.0:
+        bad.append(("scoring.chunk_decay", "faktor potongan harus antara 0 dan 1",
+                    "chunk decay must be above 0 and at most 1"))
     sh = params.shift
     for name in ("day_start", "day_end"):
         if not _hhmm_ok(getattr(sh, name)):

@@ -1,0 +1,257 @@
+"""The ``planner`` command line: inspect data, plan a week, export and solve instances.
+
+Every command that reads a dataset takes the office's files by flag (or ``--data FOLDER``
+with a ``manifest.toml``).  Errors are printed as plain lists of problems, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from planner.errors import InputError, PlannerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly_errors(func: F) -> F:
+    """Turn planner errors into a message and exit code 2; anything else into exit code 3."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        except PlannerError as exc:
+            click.echo(f"Gagal / Failed: {exc}", err=True)
+            sys.exit(2)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # never show a traceback to a clerk
+            click.echo("Terjadi kesalahan internal / Internal error: "
+                       f"{type(exc).__name__}: {exc}", err=True)
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _dataset_options(func: F) -> F:
+    options = [
+        click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+                     help="Folder with manifest.toml naming the files below."),
+        click.option("--villages", help="Village boundaries: GPKG[:LAYER], GeoJSON or "
+                     "zipped Shapefile."),
+        click.option("--backlog", help="Backlog counts per village: CSV or XLSX."),
+        click.option("--offices", help="Offices CSV."),
+        click.option("--harbours", help="Harbours CSV (optional)."),
+        click.option("--teams", help="Teams CSV (optional for inspect)."),
+        click.option("--neighbours", help="Neighbour areas: GPKG[:LAYER] etc. (optional)."),
+        click.option("--overrides", help="Overrides CSV: kode + island/border/coastal/remote."),
+        click.option("--params", "params_file", type=click.Path(dir_okay=False),
+                     help="Parameters TOML file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load(kw: dict[str, Any]) -> tuple[Any, Any]:
+    from planner.dataset import load_dataset, load_manifest
+    from planner.params import load_params
+
+    files = {k: kw.pop(k) for k in ("villages", "backlog", "offices", "harbours", "teams",
+                                    "neighbours", "overrides")}
+    data_dir = kw.pop("data_dir")
+    if data_dir:
+        manifest = load_manifest(data_dir)
+        for key, value in manifest.items():
+            if files.get(key) is None:
+                files[key] = value
+    missing = [k for k in ("villages", "backlog", "offices") if not files.get(k)]
+    if missing:
+        raise click.UsageError("wajib diisi / required: " + ", ".join(f"--{m}" for m in missing))
+    params = load_params(kw.pop("params_file"))
+    dataset = load_dataset(**{k: v for k, v in files.items() if v is not None})
+    return dataset, params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jemput-bola")
+def main() -> None:
+    """Jemput Bola: rencana mingguan tim perekaman KTP-el keliling."""
+
+
+@main.command()
+@_dataset_options
+@click.option("--json", "json_out", type=click.Path(dir_okay=False),
+              help="Write one record per village to this JSON file.")
+@_friendly_errors
+def inspect(json_out: str | None, **kw: Any) -> None:
+    """Summarise villages, backlog and geography per regency; list every problem found."""
+    from planner.report import inspect_records, inspect_summary
+    from planner.workflow import classify_dataset
+
+    dataset, params = _load(kw)
+    classified = classify_dataset(dataset, params)
+    click.echo(inspect_summary(dataset, classified))
+    if json_out:
+        records = inspect_records(classified)
+        Path(json_out).write_text(json.dumps(records, ensure_ascii=False, indent=1),
+                                  encoding="utf-8")
+        click.echo(f"{len(records)} desa ditulis ke / villages written to {json_out}")
+
+
+def _week(value: str) -> date:
+    from planner.errors import ParameterError, Problem
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ParameterError([Problem("parameter", None, "week", "tanggal harus YYYY-MM-DD",
+                                      "date must be YYYY-MM-DD")]) from exc
+
+
+def _progress_bar(time_limit_s: float) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("[bold]Optimasi[/]"), BarColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[best]}"), transient=False)
+
+
+def _solve_with_bar(solve: Callable[..., Any], time_limit_s: float) -> Any:
+    import threading
+    import time
+
+    with _progress_bar(time_limit_s) as bar:
+        task = bar.add_task("solve", total=time_limit_s, best="")
+        done = threading.Event()
+
+        def tick() -> None:
+            start = time.monotonic()
+            while not done.wait(0.2):
+                bar.update(task, completed=min(time.monotonic() - start, time_limit_s))
+
+        thread = threading.Thread(target=tick, daemon=True)
+        thread.start()
+
+        def progress(elapsed_s: float, prize: int, travel_s: int) -> None:
+            bar.update(task, best=f"terbaik/best prize {prize:,}  travel {travel_s // 60} min")
+
+        try:
+            result = solve(progress)
+        finally:
+            done.set()
+            thread.join()
+        bar.update(task, completed=time_limit_s)
+    return result
+
+
+@main.command()
+@_dataset_options
+@click.option("--regency", required=True, help="Regency code, e.g. 36.04.")
+@click.option("--week", required=True, help="Monday of the week, YYYY-MM-DD.")
+@click.option("--time-limit", type=float, default=None, help="Seconds of search.")
+@click.option("--seed", type=int, default=None)
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="plan.json")
+@_friendly_errors
+def plan(regency: str, week: str, time_limit: float | None, seed: int | None, out: str,
+         **kw: Any) -> None:
+    """Plan one regency's week and write the plan JSON and a readable summary."""
+    from dataclasses import replace
+
+    from planner.plan import plan_summary_text, write_plan
+    from planner.workflow import build_week, classify_dataset, decode_plan, solve_instance
+
+    dataset, params = _load(kw)
+    solver = params.solver
+    if time_limit is not None:
+        solver = replace(solver, time_limit_s=time_limit)
+    if seed is not None:
+        solver = replace(solver, seed=seed)
+    params = replace(params, solver=solver)
+    from planner.params import validate_params
+
+    validate_params(params)
+    classified = classify_dataset(dataset, params)
+    built = build_week(dataset, classified, regency=regency, week_start=_week(week),
+                       params=params)
+    solution = _solve_with_bar(lambda cb: solve_instance(built.instance, params, progress=cb),
+                               params.solver.time_limit_s)
+    result = decode_plan(built.instance, solution, built=built, params=params)
+    write_plan(result, out)
+    click.echo(plan_summary_text(result))
+    click.echo(f"Rencana ditulis ke / plan written to {out}")
+
+
+@main.command("export-instance")
+@_dataset_options
+@click.option("--regency", required=True)
+@click.option("--week", required=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@_friendly_errors
+def export_instance(regency: str, week: str, out: str, **kw: Any) -> None:
+    """Write the exact routing instance the solver sees, as JSON."""
+    from planner.instance_io import write_instance
+    from planner.workflow import build_week, classify_dataset
+
+    dataset, params = _load(kw)
+    classified = classify_dataset(dataset, params)
+    built = build_week(dataset, classified, regency=regency, week_start=_week(week),
+                       params=params)
+    write_instance(built.instance, out)
+    inst = built.instance
+    click.echo(f"{len(inst.visits)} kunjungan / visits, {len(inst.vehicles)} hari-tim / "
+               f"team-days, {len(inst.locations)} lokasi / locations -> {out}")
+
+
+@main.command("solve-instance")
+@click.argument("instance_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--time-limit", type=float, required=True)
+@click.option("--seed", type=int, default=0)
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@_friendly_errors
+def solve_instance_cmd(instance_path: str, time_limit: float, seed: int, out: str) -> None:
+    """Solve an instance JSON and write the plan JSON."""
+    from dataclasses import replace
+
+    from planner.instance_io import read_instance
+    from planner.params import PlanningParams, SolverParams, validate_params
+    from planner.plan import decode_plan, plan_summary_text, write_plan
+    from planner.workflow import solve_instance
+
+    params = validate_params(replace(PlanningParams(),
+                                     solver=SolverParams(time_limit_s=time_limit, seed=seed)))
+    inst = read_instance(instance_path)
+    solution = _solve_with_bar(lambda cb: solve_instance(inst, params, progress=cb), time_limit)
+    result = decode_plan(inst, solution, params=params)
+    write_plan(result, out)
+    click.echo(plan_summary_text(result))
+
+
+@main.command("check-plan")
+@click.argument("instance_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("plan_path", type=click.Path(exists=True, dir_okay=False))
+@_friendly_errors
+def check_plan_cmd(instance_path: str, plan_path: str) -> None:
+    """Re-verify every constraint of a plan against an instance and print its prize."""
+    from planner.instance_io import read_instance
+    from planner.plan import check_plan, read_plan_routes
+
+    inst = read_instance(instance_path)
+    report = check_plan(inst, read_plan_routes(plan_path))
+    for violation in report.violations:
+        click.echo(f"PELANGGARAN / VIOLATION: {violation}")
+    status = "OK" if report.ok else "TIDAK SAH / INVALID"
+    click.echo(f"{status} prize={report.prize} travel_s={report.travel_s} "
+               f"distance_m={report.distance_m}")
+    if not report.ok:
+        sys.exit(1)

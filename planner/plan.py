@@ -1,0 +1,355 @@
+"""The plan a coordinator publishes: routes with times, the villages that wait, a summary.
+
+:func:`decode_plan` turns a solver's :class:`~planner.solution.Solution` into a :class:`Plan`
+(and refuses to decode a solution that :func:`~planner.checking.check_routes` rejects);
+:func:`plan_to_dict` / :func:`write_plan` give the plan JSON (``docs/plan.md``,
+``planner/schemas/plan.schema.json``); :func:`check_plan` re-verifies any plan JSON against
+an instance, so a plan made by any solver is scored the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.checking import CheckReport, check_routes
+from planner.errors import InputError, Problem, SolverError
+from planner.instance import Instance
+from planner.params import PlanningParams
+from planner.reasons import Reason, reason
+from planner.solution import Solution
+
+if TYPE_CHECKING:
+    from planner.problem import BuiltProblem
+
+PLAN_SCHEMA_VERSION = "1.0"
+
+UNITS = {"clock": "seconds since local midnight (WIB)", "duration": "s", "distance": "m",
+         "recordings": "people", "prize": "weighted recordings x 100"}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One visit of a route, with its schedule."""
+
+    sequence: int
+    visit_id: str
+    village_code: str | None
+    desa: str
+    kecamatan: str
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    travel_from_previous_s: int
+    distance_from_previous_m: int
+    expected_recordings: int
+    prize: int
+    chunk: int
+    chunks: int
+    pinned: bool
+    lon: float | None
+    lat: float | None
+    priority_id: str = ""
+    priority_en: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One team-day."""
+
+    vehicle_id: str
+    team_id: str
+    team_name: str
+    date: str | None
+    start_s: int
+    end_s: int
+    travel_s: int
+    distance_m: int
+    expected_recordings: int
+    stops: tuple[Stop, ...]
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    """A village with no visit this week, and why."""
+
+    village_code: str
+    desa: str
+    kecamatan: str
+    expected_recordings: int
+    weight: float | None
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A decoded, checked plan."""
+
+    name: str
+    regency: str | None
+    week_start: str | None
+    routes: tuple[Route, ...]
+    unscheduled: tuple[Unscheduled, ...]
+    summary: dict[str, Any]
+    solver: dict[str, Any]
+    schema_version: str = PLAN_SCHEMA_VERSION
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _village_names(instance: Instance, built: BuiltProblem | None) -> Mapping[str, Any]:
+    if built is not None:
+        return {str(k): {"desa": str(r.get("desa", "")), "kecamatan": str(r.get("kecamatan", ""))}
+                for k, r in built.villages.iterrows()}
+    names = instance.meta.get("villages", {})
+    return names if isinstance(names, Mapping) else {}
+
+
+def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem | None = None,
+                params: PlanningParams | None = None) -> Plan:
+    """Decode and check a solution; raise :class:`SolverError` if it breaks a rule."""
+    report = check_routes(instance, solution.routes)
+    if not report.ok:
+        raise SolverError("solver returned a plan that breaks its rules: "
+                          + "; ".join(report.violations[:5]))
+    names = _village_names(instance, built)
+    routes: list[Route] = []
+    for vi, sched in enumerate(report.schedules):
+        veh = instance.vehicles[vi]
+        stops: list[Stop] = []
+        prev_loc = veh.start_location
+        prev_dep = veh.shift_start_s
+        for seq, idx in enumerate(sched.visits, start=1):
+            visit = instance.visits[idx]
+            loc = instance.locations[visit.location]
+            info = names.get(visit.village_code or "", {})
+            score = built.scores.get(visit.village_code or "") if built else None
+            stops.append(Stop(
+                sequence=seq, visit_id=visit.visit_id, village_code=visit.village_code,
+                desa=str(info.get("desa", "")), kecamatan=str(info.get("kecamatan", "")),
+                arrival_s=sched.arrival_s[seq - 1], start_s=sched.start_s[seq - 1],
+                departure_s=sched.departure_s[seq - 1],
+                travel_from_previous_s=int(instance.duration_s[prev_loc, visit.location]),
+                distance_from_previous_m=int(instance.distance_m[prev_loc, visit.location]),
+                expected_recordings=visit.demand, prize=visit.prize, chunk=visit.chunk,
+                chunks=visit.chunks, pinned=visit.pinned_vehicle is not None,
+                lon=loc.lon, lat=loc.lat,
+                priority_id=score.explain_id() if score else "",
+                priority_en=score.explain_en() if score else ""))
+            prev_loc, prev_dep = visit.location, sched.departure_s[seq - 1]
+        team_name = veh.team_id
+        if built is not None:
+            team_name = built.team_days[vi].team_name
+        routes.append(Route(veh.vehicle_id, veh.team_id, team_name, veh.date,
+                            veh.shift_start_s, sched.end_s if stops else veh.shift_start_s,
+                            sched.travel_s, sched.distance_m,
+                            sum(s.expected_recordings for s in stops), tuple(stops)))
+    unscheduled = _unscheduled(instance, solution, built, names)
+    return Plan(
+        name=instance.name,
+        regency=str(instance.meta.get("regency")) if instance.meta.get("regency") else None,
+        week_start=str(instance.meta.get("week_start")) if instance.meta.get("week_start")
+        else None,
+        routes=tuple(routes), unscheduled=unscheduled,
+        summary=_summary(instance, report, routes, unscheduled, built),
+        solver={"status": solution.status.value, "seed": solution.seed,
+                "wall_s": round(solution.wall_s, 3),
+                "first_feasible_s": None if solution.first_feasible_s is None
+                else round(solution.first_feasible_s, 3),
+                "time_limit_s": params.solver.time_limit_s if params else None,
+                "progress": [list(p) for p in solution.progress], "message": solution.message},
+    )
+
+
+def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | None,
+                 names: Mapping[str, Any]) -> tuple[Unscheduled, ...]:
+    visited = {instance.visits[i].village_code for r in solution.routes for i in r}
+    visited_prize = [instance.visits[i].prize / max(1, instance.visits[i].demand)
+                     for r in solution.routes for i in r]
+    cutoff = min(visited_prize) if visited_prize else None
+    weights = {k: s.weight for k, s in built.scores.items()} if built else {}
+    expected = {k: s.expected_recordings for k, s in built.scores.items()} if built else {}
+    saturday_free = built is not None and all(td.date.isoweekday() != 6 for td in built.team_days)
+    out: list[Unscheduled] = []
+    seen: set[str] = set()
+    for visit in instance.visits:
+        code = visit.village_code or visit.visit_id
+        if code in visited or code in seen:
+            continue
+        seen.add(code)
+        info = names.get(code, {})
+        density = visit.prize / max(1, visit.demand)
+        detail_id = detail_en = ""
+        if cutoff is not None:
+            detail_id = (f"prioritas desa ini {density / 100:.2f} per orang, batas terendah yang "
+                         f"dijadwalkan {cutoff / 100:.2f}")
+            detail_en = (f"this village's priority {density / 100:.2f} per person, lowest "
+                         f"scheduled {cutoff / 100:.2f}")
+        kec = str(info.get("kecamatan", ""))
+        what_id = f"Satu hari-tim lagi di Kecamatan {kec}" if kec else "Satu hari-tim lagi"
+        what_en = f"One more team-day in kecamatan {kec}" if kec else "One more team-day"
+        if saturday_free:
+            what_id += ", misalnya hari Sabtu"
+            what_en += ", e.g. a Saturday"
+        out.append(Unscheduled(code, str(info.get("desa", "")), kec,
+                               expected.get(code, visit.demand), weights.get(code),
+                               reason("capacity", detail_id=detail_id, detail_en=detail_en,
+                                      what_id=what_id, what_en=what_en)))
+    if built is not None:
+        for code, why in built.excluded.items():
+            info = names.get(code, {})
+            score = built.scores.get(code)
+            out.append(Unscheduled(code, str(info.get("desa", "")),
+                                   str(info.get("kecamatan", "")),
+                                   score.expected_recordings if score else 0,
+                                   score.weight if score else None, why))
+    return tuple(sorted(out, key=lambda u: u.village_code))
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
+             unscheduled: Sequence[Unscheduled], built: BuiltProblem | None) -> dict[str, Any]:
+    stops = [s for r in routes for s in r.stops]
+    recordings = sum(s.expected_recordings for s in stops)
+    summary: dict[str, Any] = {
+        "team_days": len(routes),
+        "team_days_used": sum(1 for r in routes if r.stops),
+        "stops": len(stops),
+        "villages_visited": len({s.village_code for s in stops}),
+        "villages_unscheduled": len(unscheduled),
+        "expected_recordings": recordings,
+        "prize": report.prize,
+        "travel_s": report.travel_s,
+        "distance_m": report.distance_m,
+    }
+    if built is not None:
+        info = built.villages
+        for flag in ("remote", "border", "island"):
+            if flag not in info.columns:
+                continue
+            flagged = set(info.index[info[flag].astype(bool)])
+            with_backlog = {k for k in flagged if k in built.scores
+                            and built.scores[k].expected_recordings > 0}
+            visited = {s.village_code for s in stops} & flagged
+            rec = sum(s.expected_recordings for s in stops if s.village_code in flagged)
+            summary[f"{flag}_villages_visited"] = len(visited)
+            summary[f"{flag}_villages_with_backlog"] = len(with_backlog)
+            summary[f"{flag}_recordings_share"] = _share(rec, recordings)
+    return summary
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan JSON (see ``planner/schemas/plan.schema.json``)."""
+    data = asdict(plan)
+    data["units"] = UNITS
+    data["unscheduled"] = [
+        {**{k: v for k, v in asdict(u).items() if k != "reason"}, "reason": u.reason.to_dict()}
+        for u in plan.unscheduled]
+    data["notes"] = list(plan.notes)
+    return data
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    """Write the plan JSON (UTF-8)."""
+    Path(path).write_text(json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1),
+                          encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class PlanRoutes:
+    """The part of a plan JSON that :func:`check_plan` needs: ids and claimed times."""
+
+    #: vehicle_id -> [(visit_id, arrival_s, departure_s)]
+    routes: dict[str, list[tuple[str, int | None, int | None]]]
+
+
+def read_plan_routes(path: str | Path) -> PlanRoutes:
+    """Read the routes of any plan JSON (ours, or another solver's in the same shape)."""
+    source = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
+        for r in data["routes"]:
+            routes[str(r["vehicle_id"])] = [
+                (str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
+                for s in r["stops"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError([Problem(source, None, None, f"berkas rencana tidak valid: {exc}",
+                                  f"invalid plan file: {exc}")]) from exc
+    return PlanRoutes(routes)
+
+
+def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
+    """Re-verify every constraint of ``plan`` against ``instance`` (ids, rules and times)."""
+    if isinstance(plan, Plan):
+        plan = PlanRoutes({r.vehicle_id: [(s.visit_id, s.arrival_s, s.departure_s)
+                                          for s in r.stops] for r in plan.routes})
+    vehicle_index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
+    visit_index = {v.visit_id: i for i, v in enumerate(instance.visits)}
+    problems: list[str] = []
+    routes: list[list[int]] = [[] for _ in instance.vehicles]
+    times: list[list[tuple[int, int]]] = [[] for _ in instance.vehicles]
+    claimed = True
+    for vid, stops in plan.routes.items():
+        if vid not in vehicle_index:
+            problems.append(f"vehicle {vid} is not in the instance")
+            continue
+        vi = vehicle_index[vid]
+        for visit_id, arrival, departure in stops:
+            if visit_id not in visit_index:
+                problems.append(f"vehicle {vid}: visit {visit_id} is not in the instance")
+                continue
+            routes[vi].append(visit_index[visit_id])
+            if arrival is None or departure is None:
+                claimed = False
+            else:
+                times[vi].append((int(arrival), int(departure)))
+    report = check_routes(instance, routes, times=times if claimed else None)
+    if problems:
+        return CheckReport(False, tuple(problems) + report.violations, report.prize,
+                           report.travel_s, report.distance_m, report.schedules)
+    return report
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def plan_summary_text(plan: Plan) -> str:
+    """A readable summary: per team-day stops, hours and recordings; totals; the waiting."""
+    lines = [f"Rencana / plan {plan.name}  (status: {plan.solver.get('status')})", ""]
+    for r in plan.routes:
+        if not r.stops:
+            lines.append(f"{r.date} {r.team_name}: tidak ada kunjungan / no stops")
+            continue
+        lines.append(f"{r.date} {r.team_name}: {len(r.stops)} desa, {_clock(r.start_s)}-"
+                     f"{_clock(r.end_s)}, perjalanan {r.travel_s // 60} menit, "
+                     f"perkiraan rekam {r.expected_recordings}")
+        for s in r.stops:
+            chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
+            lines.append(f"   {s.sequence}. {_clock(s.arrival_s)} {s.desa or s.village_code}"
+                         f"{chunk}, Kec. {s.kecamatan}: {s.expected_recordings} orang")
+    sm = plan.summary
+    lines += ["", f"Total: {sm['stops']} kunjungan di {sm['villages_visited']} desa, "
+              f"{sm['expected_recordings']} perkiraan rekam, perjalanan "
+              f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
+              f"{sm['distance_m'] / 1000:.0f} km; hari-tim terpakai {sm['team_days_used']}/"
+              f"{sm['team_days']}"]
+    for flag, name in (("remote", "terpencil"), ("border", "perbatasan"), ("island", "pulau")):
+        if f"{flag}_villages_visited" in sm:
+            lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "
+                         f"{sm[f'{flag}_villages_with_backlog']} dikunjungi; "
+                         f"{sm[f'{flag}_recordings_share']:.0%} dari perkiraan rekam")
+    if plan.unscheduled:
+        lines += ["", f"Belum dijadwalkan / waiting: {len(plan.unscheduled)} desa"]
+        by_code: dict[str, int] = {}
+        for u in plan.unscheduled:
+            by_code[u.reason.code] = by_code.get(u.reason.code, 0) + 1
+        for code, n in sorted(by_code.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {code}: {n}")
+    return "\n".join(lines)

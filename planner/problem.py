@@ -1,0 +1,269 @@
+"""Build the routing instance of one regency's week from classified, scored villages.
+
+Vehicles are team-days; visits are villages, big villages split into chunks that fit one
+team-day.  Villages that no team can serve in a working day are left out here, each with its
+reason (see :mod:`planner.reasons`), so the solver only sees what it can plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InfeasibleError, ParameterError, Problem
+from planner.instance import Instance, Location, Vehicle, Visit
+from planner.params import PlanningParams
+from planner.reasons import Reason, reason
+from planner.scoring import VillageScore, prize_for, score_villages
+from planner.travel import EstimateProvider, Harbour, MatrixProvider, TravelPoint
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A stop fixed to a team-day (from a published plan)."""
+
+    village_code: str
+    team_id: str
+    date: date
+
+
+@dataclass(frozen=True)
+class TeamDay:
+    """Facts about one vehicle that the plan shows to people."""
+
+    team_id: str
+    team_name: str
+    date: date
+    base_name: str
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    """The instance plus everything needed to explain it."""
+
+    instance: Instance
+    regency: str
+    week_start: date
+    scores: dict[str, VillageScore]
+    #: Villages left out before solving, with their reasons.
+    excluded: dict[str, Reason]
+    #: ``kode`` -> village facts (names, flags, stop point) for every village of the regency.
+    villages: pd.DataFrame
+    team_days: tuple[TeamDay, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _hhmm_to_s(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def _opt(value: object) -> object | None:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _road_class(jenis: str, hilly: bool) -> str:
+    if hilly:
+        return "hilly"
+    return "urban" if jenis == "kelurahan" else "rural"
+
+
+def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date,
+                    params: PlanningParams, depot_index: dict[str, int]
+                    ) -> tuple[list[Vehicle], list[TeamDay]]:
+    problems: list[tuple[str, str, str]] = []
+    vehicles: list[Vehicle] = []
+    team_days: list[TeamDay] = []
+    office_names = dict(zip(offices["office_id"], offices["name"], strict=False))
+    for team in teams.itertuples(index=False):
+        tid = str(team.team_id)
+        kits = int(team.kits)
+        mpp = _opt(team.minutes_per_person) or params.service.minutes_per_person
+        if kits < 1:
+            problems.append((f"team {tid}.kits", "jumlah alat rekam minimal 1",
+                             "a team needs at least one recording kit"))
+            continue
+        if not float(str(mpp)) > 0:
+            problems.append((f"team {tid}.minutes_per_person", "menit per orang harus > 0",
+                             "minutes per person must be above 0"))
+            continue
+        days = _opt(team.workdays) or params.shift.workdays
+        start = str(_opt(team.day_start) or params.shift.day_start)
+        end = str(_opt(team.day_end) or params.shift.day_end)
+        cap = _opt(team.daily_cap)
+        spd = math.ceil(float(str(mpp)) * 60 / kits)
+        depot = depot_index[str(team.base_office_id)]
+        for iso_day in sorted(set(days)):  # type: ignore[call-overload]
+            day = week_start + timedelta(days=int(iso_day) - 1)
+            vehicles.append(Vehicle(
+                vehicle_id=f"{tid}@{day.isoformat()}", team_id=tid, start_location=depot,
+                end_location=depot, shift_start_s=_hhmm_to_s(start),
+                shift_end_s=_hhmm_to_s(end), capacity=None if cap is None else int(str(cap)),
+                date=day.isoformat(), boat_capable=bool(team.boat_capable),
+                service_s_per_demand=spd))
+            team_days.append(TeamDay(tid, str(team.name), day,
+                                     str(office_names.get(team.base_office_id, ""))))
+    if problems:
+        raise ParameterError.from_messages("teams", problems)
+    return vehicles, team_days
+
+
+def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.DataFrame,
+                  harbours: pd.DataFrame | None, regency: str, week_start: date,
+                  params: PlanningParams, pins: Sequence[Pin] = (),
+                  provider: MatrixProvider | None = None) -> BuiltProblem:
+    """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
+
+    ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
+    joined with the backlog (``belum_rekam`` may be missing: a data problem).
+    """
+    if week_start.isoweekday() != 1:
+        raise ParameterError([Problem("parameter", None, "week",
+                                      f"{week_start.isoformat()} bukan hari Senin",
+                                      f"{week_start.isoformat()} is not a Monday")])
+    vill = villages[villages["kabupaten_kode"] == regency].sort_values("kode")
+    if vill.empty:
+        raise ParameterError([Problem("parameter", None, "regency",
+                                      f"kabupaten/kota {regency} tidak ada di data desa",
+                                      f"regency {regency} is not in the villages data")])
+    team_rows = teams[teams["kabupaten_kode"] == regency]
+    if team_rows.empty:
+        raise ParameterError([Problem("parameter", None, "regency",
+                                      f"tidak ada tim untuk {regency}",
+                                      f"no team is based in regency {regency}")])
+    base_ids = sorted({str(b) for b in team_rows["base_office_id"]})
+    depot_index = {oid: i for i, oid in enumerate(base_ids)}
+    vehicles, team_days = _build_vehicles(team_rows, offices, week_start, params, depot_index)
+    if not vehicles:
+        raise ParameterError([Problem("parameter", None, "week",
+                                      "tidak ada hari kerja dalam minggu ini",
+                                      "no working day in this week")])
+    scores = score_villages(vill, service=params.service, scoring=params.scoring)
+
+    off = offices.set_index("office_id")
+    points = [TravelPoint(float(off.loc[o, "lon"]), float(off.loc[o, "lat"]), 0, "urban")
+              for o in base_ids]
+    locations = [Location(f"office:{o}", float(off.loc[o, "lon"]), float(off.loc[o, "lat"]),
+                          "depot") for o in base_ids]
+    excluded: dict[str, Reason] = {}
+    candidates: list[pd.Series] = []  # type: ignore[type-arg]
+    for _, row in vill.iterrows():
+        code = str(row["kode"])
+        if code not in scores:
+            excluded[code] = reason("data_problem", detail_id="jumlah belum rekam tidak ada",
+                                    detail_en="backlog count missing")
+        elif scores[code].expected_recordings < 1:
+            excluded[code] = reason("no_backlog")
+        elif pd.isna(row["stop_lon"]) or pd.isna(row["stop_lat"]):
+            excluded[code] = reason("data_problem", detail_id="titik kunjungan tidak ada",
+                                    detail_en="no stop point")
+        else:
+            candidates.append(row)
+            points.append(TravelPoint(float(row["stop_lon"]), float(row["stop_lat"]),
+                                      int(row["landmass"]),
+                                      _road_class(str(row["jenis"]), bool(row.get("hilly")))))
+            locations.append(Location(code, float(row["stop_lon"]), float(row["stop_lat"])))
+    hb: list[Harbour] = []
+    if harbours is not None and not harbours.empty:
+        for h in harbours[harbours["kabupaten_kode"] == regency].itertuples(index=False):
+            hb.append(Harbour(str(h.name), float(h.lon), float(h.lat), 0))
+    prov = provider or EstimateProvider(params.travel, hb)
+    mats = prov.matrices(points)
+    dur = mats.duration_s
+
+    visits: list[Visit] = []
+    setup = params.service.setup_s
+    decay = params.scoring.chunk_decay
+    boat_any = any(v.boat_capable for v in vehicles)
+    for i, row in enumerate(candidates):
+        code = str(row["kode"])
+        loc = len(base_ids) + i
+        score = scores[code]
+        island = bool(row["island"])
+        caps: list[int] = []
+        for v in vehicles:
+            if island and not v.boat_capable:
+                caps.append(0)
+                continue
+            length = v.shift_end_s - v.shift_start_s
+            free = length - int(dur[v.start_location, loc]) - int(dur[loc, v.end_location]) - setup
+            fit = free // v.service_s_per_demand if v.service_s_per_demand > 0 else 10**9
+            caps.append(max(0, min(fit, v.capacity if v.capacity is not None else fit)))
+        usable = [k for k, c in enumerate(caps) if c >= 1]
+        if not usable:
+            excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            continue
+        size = max(caps[k] for k in usable)
+        n_chunks = min(math.ceil(score.expected_recordings / size), len(usable))
+        remaining = score.expected_recordings
+        for k in range(1, n_chunks + 1):
+            demand = min(size, remaining)
+            remaining -= demand
+            allowed = tuple(j for j in usable if caps[j] >= demand)
+            visits.append(Visit(
+                visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
+                prize=prize_for(demand, score.weight, decay ** (k - 1)), service_s=setup,
+                demand=demand, village_code=code,
+                allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
+                group=code if n_chunks > 1 else None, chunk=k, chunks=n_chunks))
+    visits = _apply_pins(visits, vehicles, pins, excluded)
+    info_cols = [c for c in ("kode", "desa", "kecamatan_kode", "kecamatan", "jenis", "island",
+                             "border", "coastal", "remote", "stop_lon", "stop_lat",
+                             "office_travel_s", "belum_rekam") if c in vill.columns]
+    info = pd.DataFrame(vill[info_cols]).set_index("kode")
+    meta: dict[str, object] = {"regency": regency, "week_start": week_start.isoformat(),
+                               "villages": {str(k): {"desa": str(r.get("desa", "")),
+                                                     "kecamatan": str(r.get("kecamatan", ""))}
+                                            for k, r in info.iterrows()}}
+    instance = Instance(name=f"{regency} {week_start.isoformat()}", locations=tuple(locations),
+                        visits=tuple(visits), vehicles=tuple(vehicles),
+                        duration_s=dur, distance_m=mats.distance_m, meta=meta)
+    return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days))
+
+
+def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
+                    dur: np.ndarray, loc: int, setup: int) -> Reason:  # type: ignore[type-arg]
+    if island and not boat_any:
+        return reason("no_boat_team")
+    one_way = min(int(dur[v.start_location, loc]) + setup + v.service_s_per_demand
+                  <= v.shift_end_s - v.shift_start_s
+                  for v in vehicles if v.boat_capable or not island)
+    if one_way:
+        return reason("overnight")
+    return reason("unreachable")
+
+
+def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence[Pin],
+                excluded: dict[str, Reason]) -> list[Visit]:
+    by_vehicle = {(v.team_id, v.date): k for k, v in enumerate(vehicles)}
+    out = list(visits)
+    for pin in pins:
+        key = (pin.team_id, pin.date.isoformat())
+        if key not in by_vehicle:
+            raise InfeasibleError(f"pin {pin.village_code}: team {pin.team_id} does not work "
+                                  f"on {pin.date.isoformat()}")
+        k = by_vehicle[key]
+        idx = next((i for i, v in enumerate(out) if v.village_code == pin.village_code
+                    and v.pinned_vehicle is None), None)
+        if idx is None:
+            why = excluded.get(pin.village_code)
+            raise InfeasibleError(f"pin {pin.village_code}: village cannot be visited"
+                                  + (f" ({why.code})" if why else ""))
+        v = out[idx]
+        if v.allowed_vehicles is not None and k not in v.allowed_vehicles:
+            raise InfeasibleError(f"pin {pin.village_code}: team {pin.team_id} cannot make "
+                                  f"this visit on {pin.date.isoformat()}")
+        out[idx] = Visit(**{**v.__dict__, "pinned_vehicle": k})
+    return out

@@ -1,0 +1,105 @@
+"""Priority of each village: expected turnout and the weight of its geography.
+
+Expected recordings = ``floor(belum_rekam x turnout rate)``; the rate is the default or the
+rate of the first village type (island, border, remote, coastal, kelurahan, desa) that has
+one.  Weight = ``1 + w_remote*remote + w_border*border + w_island*island + w_coastal*coastal``.
+The prize of a whole village is expected recordings x weight; every score explains itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planner.params import TURNOUT_TYPES, ScoringParams, ServiceParams
+
+#: Prize points per weighted recording: prizes are integers for the solver.
+PRIZE_PER_WEIGHTED_RECORDING = 100
+
+_FLAGS: tuple[str, ...] = ("remote", "border", "island", "coastal")
+
+_FLAG_NAMES_ID = {"remote": "terpencil", "border": "perbatasan", "island": "pulau",
+                  "coastal": "pesisir"}
+
+
+@dataclass(frozen=True)
+class VillageScore:
+    """How one village's priority was made."""
+
+    village_code: str
+    belum_rekam: int
+    turnout_type: str
+    turnout_rate: float
+    expected_recordings: int
+    weight: float
+    #: ``(flag, weight added)`` for every flag the village has.
+    weight_terms: tuple[tuple[str, float], ...]
+
+    @property
+    def prize(self) -> int:
+        """Integer prize of visiting the whole village."""
+        return prize_for(self.expected_recordings, self.weight)
+
+    def explain_id(self) -> str:
+        """Explanation in Bahasa Indonesia."""
+        terms = " + ".join(f"{w:g} ({_FLAG_NAMES_ID[f]})" for f, w in self.weight_terms)
+        weight = f"1 + {terms}" if terms else "1"
+        return (f"{self.belum_rekam} belum rekam x kehadiran {self.turnout_rate:.0%} "
+                f"({self.turnout_type}) = {self.expected_recordings} perkiraan rekam; "
+                f"bobot = {weight} = {self.weight:g}")
+
+    def explain_en(self) -> str:
+        """Explanation in English."""
+        terms = " + ".join(f"{w:g} ({f})" for f, w in self.weight_terms)
+        weight = f"1 + {terms}" if terms else "1"
+        return (f"{self.belum_rekam} unrecorded x turnout {self.turnout_rate:.0%} "
+                f"({self.turnout_type}) = {self.expected_recordings} expected recordings; "
+                f"weight = {weight} = {self.weight:g}")
+
+
+def prize_for(recordings: int, weight: float, factor: float = 1.0) -> int:
+    """Integer prize of ``recordings`` at ``weight`` (times a chunk ``factor``)."""
+    return int(round(recordings * weight * factor * PRIZE_PER_WEIGHTED_RECORDING))
+
+
+def turnout_for(flags: dict[str, bool], jenis: str, service: ServiceParams) -> tuple[str, float]:
+    """The turnout type and rate that apply to a village with these flags."""
+    for kind in TURNOUT_TYPES:
+        has = flags.get(kind, False) if kind in _FLAGS else jenis == kind
+        if has and kind in service.turnout_by_type:
+            return kind, service.turnout_by_type[kind]
+    return "default", service.turnout_rate
+
+
+def score_village(*, village_code: str, belum_rekam: int, jenis: str, flags: dict[str, bool],
+                  service: ServiceParams, scoring: ScoringParams) -> VillageScore:
+    """Score one village."""
+    kind, rate = turnout_for(flags, jenis, service)
+    # floor, with a small epsilon so that e.g. 10 x 0.7 is 7 and not 6
+    expected = int(math.floor(belum_rekam * rate + 1e-9))
+    terms = tuple((f, float(getattr(scoring, f"w_{f}"))) for f in _FLAGS
+                  if flags.get(f, False) and getattr(scoring, f"w_{f}") > 0)
+    weight = 1.0 + sum(w for _, w in terms)
+    return VillageScore(village_code, belum_rekam, kind, rate, expected, weight, terms)
+
+
+def score_villages(table: pd.DataFrame, *, service: ServiceParams, scoring: ScoringParams
+                   ) -> dict[str, VillageScore]:
+    """Score every village of a classified table with a known backlog.
+
+    ``table`` needs ``kode``, ``jenis``, ``belum_rekam`` and the boolean flags ``remote``,
+    ``border``, ``island``, ``coastal``; rows whose backlog is missing are skipped.
+    """
+    scores: dict[str, VillageScore] = {}
+    for row in table.itertuples(index=False):
+        belum = getattr(row, "belum_rekam")
+        if belum is None or pd.isna(belum):
+            continue
+        flags = {f: bool(getattr(row, f)) for f in _FLAGS}
+        code = str(getattr(row, "kode"))
+        scores[code] = score_village(village_code=code, belum_rekam=int(belum),
+                                     jenis=str(getattr(row, "jenis")), flags=flags,
+                                     service=service, scoring=scoring)
+    return scores

@@ -1,0 +1,74 @@
+"""The steps from a loaded dataset to a plan, in one place for the CLI and the web app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from planner.dataset import Dataset
+from planner.geography import classify_villages
+from planner.instance import Instance
+from planner.params import PlanningParams
+from planner.plan import Plan, decode_plan
+from planner.problem import BuiltProblem, Pin, build_problem
+from planner.solution import ProgressCallback, Solution
+from planner.solver import solve_isolated
+
+_OVERRIDE_FLAGS = ("island", "border", "coastal", "remote")
+
+
+def classify_dataset(dataset: Dataset, params: PlanningParams) -> pd.DataFrame:
+    """Villages with their backlog and geography flags (overrides applied)."""
+    overrides = dataset.backlog[["kode", *_OVERRIDE_FLAGS]]
+    extra = getattr(dataset, "overrides", None)
+    if isinstance(extra, pd.DataFrame) and not extra.empty:
+        overrides = pd.concat([overrides, extra[["kode", *_OVERRIDE_FLAGS]]])
+        # a separate overrides file wins over override columns of the backlog
+        overrides = overrides.groupby("kode", as_index=False).last()
+    villages = dataset.villages
+    if "hilly" in dataset.backlog.columns:
+        hilly = dataset.backlog.set_index("kode")["hilly"]
+        given = villages["kode"].map(hilly)
+        villages = villages.assign(hilly=given.where(given.notna(), villages["hilly"])
+                                   .astype(bool))
+    classified = classify_villages(villages, dataset.offices, harbours=dataset.harbours,
+                                   neighbours=dataset.neighbours, overrides=overrides,
+                                   params=params)
+    counts = dataset.backlog[["kode", "wajib_ktp", "sudah_rekam", "belum_rekam"]]
+    return pd.DataFrame(classified.merge(counts, on="kode", how="left"))
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """A solved week: the built problem, the raw solution and the decoded plan."""
+
+    built: BuiltProblem
+    solution: Solution
+    plan: Plan
+
+
+def build_week(dataset: Dataset, classified: pd.DataFrame, *, regency: str, week_start: date,
+               params: PlanningParams, pins: Sequence[Pin] = ()) -> BuiltProblem:
+    """The routing problem of one regency's week."""
+    return build_problem(classified, teams=dataset.teams, offices=dataset.offices,
+                         harbours=dataset.harbours, regency=regency, week_start=week_start,
+                         params=params, pins=pins)
+
+
+def solve_week(built: BuiltProblem, params: PlanningParams, *,
+               progress: ProgressCallback | None = None) -> WeekPlan:
+    """Solve in an isolated process and decode (the plan is checked while decoding)."""
+    solution = solve_instance(built.instance, params, progress=progress)
+    return WeekPlan(built, solution, decode_plan(built.instance, solution, built=built,
+                                                 params=params))
+
+
+def solve_instance(instance: Instance, params: PlanningParams, *,
+                   progress: ProgressCallback | None = None) -> Solution:
+    """Solve any instance with the solver parameters of ``params``."""
+    return solve_isolated(instance, time_limit_s=params.solver.time_limit_s,
+                          seed=params.solver.seed, solution_limit=params.solver.solution_limit,
+                          progress=progress)

@@ -1,0 +1,146 @@
+"""Building a week's routing instance from classified villages and teams."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from planner.errors import InfeasibleError, ParameterError
+from planner.params import PlanningParams, ServiceParams
+from planner.problem import Pin, build_problem
+from tests.factories import (
+    REGENCY,
+    harbours_frame,
+    make_team,
+    make_village,
+    offices_frame,
+    teams_frame,
+    villages_frame,
+)
+
+MONDAY = date(2026, 11, 30)
+
+
+def _build(villages, teams, *, params=None, pins=(), week=MONDAY):
+    return build_problem(villages, teams=teams, offices=offices_frame(),
+                         harbours=harbours_frame(), regency=REGENCY, week_start=week,
+                         params=params or PlanningParams(), pins=pins)
+
+
+def test_one_vehicle_per_team_and_working_day():
+    """Each team works Monday to Friday by default: five vehicles per team, dated."""
+    built = _build(villages_frame(make_village("36.90.01.2001")),
+                   teams_frame(make_team("a"), make_team("b", workdays=(1, 2, 3, 4, 5, 6))))
+    dates = [v.date for v in built.instance.vehicles]
+    assert len(dates) == 11
+    assert dates[0] == "2026-11-30" and "2026-12-05" in dates
+    assert all(v.shift_start_s == 8 * 3600 and v.shift_end_s == 15 * 3600 + 1800
+               for v in built.instance.vehicles)
+
+
+def test_service_time_follows_kits_and_minutes_per_person():
+    """Seconds per person are minutes per person x 60 / kits (rounded up)."""
+    built = _build(villages_frame(make_village("36.90.01.2001")),
+                   teams_frame(make_team("a", kits=1), make_team("b", kits=2,
+                                                                 minutes_per_person=3.0)))
+    by_team = {v.team_id: v.service_s_per_demand for v in built.instance.vehicles}
+    assert by_team == {"a": 300, "b": 90}
+
+
+def test_expected_turnout_and_prize():
+    """Expected = floor(backlog x 0.6); prize = expected x weight x 100."""
+    built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=57, remote=True,
+                                               border=True)), teams_frame(make_team("a")))
+    (visit,) = built.instance.visits
+    assert visit.demand == 34  # floor(57 * 0.6)
+    assert visit.prize == 34 * 3 * 100  # weight 1 + 1 (remote) + 1 (border)
+    assert "34" in built.scores["36.90.01.2001"].explain_id()
+
+
+def test_big_village_is_split_into_chunks_with_decreasing_prize():
+    """A village bigger than a team-day becomes chunks, grouped, each worth less."""
+    built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=1000)),
+                   teams_frame(make_team("a", kits=1)))
+    visits = built.instance.visits
+    assert len(visits) > 1
+    assert {v.group for v in visits} == {"36.90.01.2001"}
+    assert sum(v.demand for v in visits) <= 600
+    per_person = [v.prize / v.demand for v in visits]
+    assert per_person == sorted(per_person, reverse=True) and per_person[0] > per_person[-1]
+    for v in visits:  # each chunk fits one team-day
+        veh = built.instance.vehicles[0]
+        need = 2 * built.instance.duration_s[0, v.location] + v.service_s \
+            + v.demand * veh.service_s_per_demand
+        assert need <= veh.shift_end_s - veh.shift_start_s
+
+
+def test_islands_only_for_boat_capable_teams():
+    """An island village may be visited only by boat-capable team-days."""
+    built = _build(villages_frame(make_village("36.90.01.2001"),
+                                  make_village("36.90.01.2002", island=True, landmass=1,
+                                               stop_lon=106.1, stop_lat=-6.40)),
+                   teams_frame(make_team("darat"), make_team("kapal", boat_capable=True)))
+    island = next(v for v in built.instance.visits if v.village_code == "36.90.01.2002")
+    assert island.allowed_vehicles is not None
+    assert all(built.instance.vehicles[k].boat_capable for k in island.allowed_vehicles)
+
+
+@pytest.mark.parametrize(("village", "teams", "code"), [
+    (make_village("36.90.01.2002", belum_rekam=0), [make_team("a")], "no_backlog"),
+    (make_village("36.90.01.2002", belum_rekam=None), [make_team("a")], "data_problem"),
+    (make_village("36.90.01.2002", island=True, landmass=1, stop_lon=106.1, stop_lat=-6.4),
+     [make_team("a")], "no_boat_team"),
+    # about 140 km away: one way fits in a day, there and back does not
+    (make_village("36.90.01.2002", stop_lon=107.0, stop_lat=-6.5), [make_team("a")],
+     "overnight"),
+    # about 500 km away: not even one way
+    (make_village("36.90.01.2002", stop_lon=110.5, stop_lat=-6.5), [make_team("a")],
+     "unreachable"),
+])
+def test_excluded_villages_have_reasons(village, teams, code):
+    """Villages no team-day can serve are left out with the right reason code."""
+    built = _build(villages_frame(make_village("36.90.01.2001"), village), teams_frame(*teams))
+    assert built.excluded["36.90.01.2002"].code == code
+    assert all(v.village_code != "36.90.01.2002" for v in built.instance.visits)
+
+
+def test_pins_fix_a_visit_to_its_team_day():
+    """A pin makes the village's visit mandatory on that team-day."""
+    built = _build(villages_frame(make_village("36.90.01.2001")),
+                   teams_frame(make_team("a"), make_team("b")),
+                   pins=[Pin("36.90.01.2001", "b", date(2026, 12, 2))])
+    (visit,) = built.instance.visits
+    vehicle = built.instance.vehicles[visit.pinned_vehicle]
+    assert (vehicle.team_id, vehicle.date) == ("b", "2026-12-02")
+
+
+def test_pin_on_a_day_off_is_refused():
+    """A pin to a day the team does not work cannot be kept."""
+    with pytest.raises(InfeasibleError, match="does not work"):
+        _build(villages_frame(make_village("36.90.01.2001")), teams_frame(make_team("a")),
+               pins=[Pin("36.90.01.2001", "a", date(2026, 12, 6))])
+
+
+@pytest.mark.parametrize(("kwargs", "column"), [
+    ({"week": date(2026, 12, 1)}, "week"),
+    ({"teams": [make_team("a", kits=0)]}, "team a.kits"),
+])
+def test_bad_parameters_give_a_clear_error(kwargs, column):
+    """A week not starting on Monday or a team with zero kits is refused."""
+    teams = teams_frame(*kwargs.pop("teams", [make_team("a")]))
+    villages = villages_frame(make_village("36.90.01.2001"))
+    with pytest.raises(ParameterError) as err:
+        _build(villages, teams, **kwargs)
+    assert any(p.column == column for p in err.value.problems)
+
+
+def test_turnout_by_village_type():
+    """A turnout rate set for island villages applies to them only."""
+    params = PlanningParams(service=ServiceParams(turnout_by_type={"island": 0.3}))
+    built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=100),
+                                  make_village("36.90.01.2002", belum_rekam=100, island=True,
+                                               landmass=1, stop_lon=106.1, stop_lat=-6.4)),
+                   teams_frame(make_team("k", boat_capable=True)), params=params)
+    demand = {v.village_code: v.demand for v in built.instance.visits}
+    assert demand == {"36.90.01.2001": 60, "36.90.01.2002": 30}
