@@ -251,7 +251,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         {**{k: v for k, v in asdict(u).items() if k != "reason"}, "reason": u.reason.to_dict()}
         for u in plan.unscheduled]
     data["notes"] = list(plan.notes)
-    return data
+    # through JSON once, so tuples become lists and the dict equals what is written
+    result: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
+    return result
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
