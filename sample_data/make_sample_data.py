@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -277,7 +278,11 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         for info in src.infolist():
             fixed_info = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
             fixed_info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed_info, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z",
+                              data)
+            dst.writestr(fixed_info, data)
 
 
 MANIFEST = """\
