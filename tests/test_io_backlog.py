@@ -94,11 +94,14 @@ def test_csv_round_trip_with_aliases_splits_and_overrides(tmp_path: Path) -> Non
     assert frame["wajib_ktp"].tolist() == [100, 30]
     assert frame["belum_rekam"].tolist() == [10, 0]
     assert frame["belum_rekam"].dtype == "int64"
-    assert frame["sudah_rekam"].iloc[0] == 90 and pd.isna(frame["sudah_rekam"].iloc[1])
+    assert frame["sudah_rekam"].iloc[0] == 90
+    assert pd.isna(frame["sudah_rekam"].iloc[1])
     assert pd.isna(frame["desa"].iloc[1])
     assert frame["island"].tolist() == [True, False]
-    assert pd.isna(frame["border"].iloc[0]) and frame["border"].iloc[1]
-    assert frame["coastal"].isna().all() and str(frame["coastal"].dtype) == "boolean"
+    assert pd.isna(frame["border"].iloc[0])
+    assert frame["border"].iloc[1]
+    assert frame["coastal"].isna().all()
+    assert str(frame["coastal"].dtype) == "boolean"
     assert frame["source_row"].tolist() == [2, 3]
     assert [(w.row, w.column) for w in warnings] == [(3, "Kode Wilayah")]
     assert "BPS" in warnings[0].message_en
@@ -177,8 +180,10 @@ def test_personal_data_is_refused_without_echoing_it(tmp_path: Path, rows: list[
         read_backlog(path)
     assert [p.column for p in info.value.errors] == [column]
     problem = info.value.errors[0]
-    assert "27/2022" in problem.message_id and "personal data" in problem.message_en
-    assert NIK not in str(info.value) and "Budi" not in str(info.value)
+    assert "27/2022" in problem.message_id
+    assert "personal data" in problem.message_en
+    assert NIK not in str(info.value)
+    assert "Budi" not in str(info.value)
 
 
 def test_village_name_columns_are_not_personal(tmp_path: Path) -> None:
@@ -195,7 +200,8 @@ def test_overrides_file(tmp_path: Path) -> None:
                                           [K1, "ya", "", "0"]])
     frame, _ = read_overrides(path)
     assert frame["remote"].tolist() == [True]
-    assert pd.isna(frame["coastal"].iloc[0]) and pd.isna(frame["island"].iloc[0])
+    assert pd.isna(frame["coastal"].iloc[0])
+    assert pd.isna(frame["island"].iloc[0])
     assert frame["hilly"].tolist() == [False]
 
 

@@ -43,7 +43,8 @@ def _assert_same_villages(frame: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -
     assert frame["jenis"].tolist() == ["kelurahan", "desa", "desa", "desa"]
     assert frame["kecamatan_kode"].tolist() == [k[:8] for k in KODES]
     assert frame["kabupaten_kode"].tolist() == [k[:5] for k in KODES]
-    assert not frame["hilly"].any() and frame["office_lon"].isna().all()
+    assert not frame["hilly"].any()
+    assert frame["office_lon"].isna().all()
     assert frame.index.equals(gpd.pd.RangeIndex(4))
     bounds = frame.geometry.bounds.to_numpy()
     assert np.allclose(bounds, original.geometry.bounds.to_numpy(), atol=1e-6)
@@ -108,7 +109,8 @@ def test_geojson_without_crs_is_wgs84(tmp_path: Path) -> None:
                     '{"type": "Polygon", "coordinates": [[[106, -6.5], [106.01, -6.5], '
                     '[106.01, -6.49], [106, -6.5]]]}}]}')
     result, _ = read_villages(str(path))
-    assert result.crs.to_epsg() == 4326 and len(result) == 1
+    assert result.crs.to_epsg() == 4326
+    assert len(result) == 1
 
 
 def _bad_frame(villages_gdf: gpd.GeoDataFrame, case: str) -> gpd.GeoDataFrame:
@@ -228,5 +230,6 @@ def test_neighbours_layer(tmp_path: Path) -> None:
                      geometry=[box(106.7, -6.6, 106.8, -6.5)], crs="EPSG:4326").to_crs(
         "EPSG:32748").to_file(path, layer="tetangga")
     frame, _ = read_neighbours(f"{path}:tetangga")
-    assert frame["kode"].tolist() == ["32.01"] and frame.crs.to_epsg() == 4326
+    assert frame["kode"].tolist() == ["32.01"]
+    assert frame.crs.to_epsg() == 4326
     assert frame.geometry.iloc[0].bounds[0] == pytest.approx(106.7)

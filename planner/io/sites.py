@@ -19,6 +19,7 @@ from planner.io.cells import (
     require_headers,
     text_column,
 )
+from planner.io.schedule import parse_hhmm, parse_workdays
 from planner.io.tables import Table, read_table
 from planner.validation import (
     ProblemCollector,
@@ -26,8 +27,6 @@ from planner.validation import (
     match_headers,
     parse_count,
     parse_float,
-    parse_hhmm,
-    parse_workdays,
     show,
     slugify,
 )
