@@ -21,21 +21,16 @@ _OVERRIDE_FLAGS = ("island", "border", "coastal", "remote")
 
 
 def classify_dataset(dataset: Dataset, params: PlanningParams) -> pd.DataFrame:
-    """Villages with their backlog and geography flags (overrides applied)."""
-    overrides = dataset.backlog[["kode", *_OVERRIDE_FLAGS]]
-    extra = getattr(dataset, "overrides", None)
-    if isinstance(extra, pd.DataFrame) and not extra.empty:
-        overrides = pd.concat([overrides, extra[["kode", *_OVERRIDE_FLAGS]]])
-        # a separate overrides file wins over override columns of the backlog
-        overrides = overrides.groupby("kode", as_index=False).last()
+    """Villages with their backlog and geography flags (the coordinator's overrides win)."""
+    overrides = dataset.overrides
     villages = dataset.villages
-    if "hilly" in dataset.backlog.columns:
-        hilly = dataset.backlog.set_index("kode")["hilly"]
-        given = villages["kode"].map(hilly)
-        villages = villages.assign(hilly=given.where(given.notna(), villages["hilly"])
-                                   .astype(bool))
+    if "hilly" in overrides.columns:
+        given = villages["kode"].map(overrides.set_index("kode")["hilly"])
+        villages = villages.assign(
+            hilly=given.where(given.notna(), villages["hilly"]).astype(bool))
     classified = classify_villages(villages, dataset.offices, harbours=dataset.harbours,
-                                   neighbours=dataset.neighbours, overrides=overrides,
+                                   neighbours=dataset.neighbours,
+                                   overrides=overrides[["kode", *_OVERRIDE_FLAGS]],
                                    params=params)
     counts = dataset.backlog[["kode", "wajib_ktp", "sudah_rekam", "belum_rekam"]]
     return pd.DataFrame(classified.merge(counts, on="kode", how="left"))

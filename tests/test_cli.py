@@ -1,0 +1,96 @@
+"""The planner command line, through click's runner on real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+BANTEN = ROOT.parent / "shared" / "data" / "banten"
+
+RECORD_FIELDS = {"kode", "desa", "kabupaten_kode", "island", "border", "coastal", "remote",
+                 "office_travel_s", "office_distance_m", "stop_lon", "stop_lat", "overridden"}
+
+
+def test_inspect_sample_summary_and_json(tmp_path):
+    """inspect prints per-regency counts and writes one record per village."""
+    out = tmp_path / "villages.json"
+    result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "36.90" in result.output and "Tanjung Harapan" in result.output
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert len(records) == 150
+    assert RECORD_FIELDS <= set(records[0])
+    assert sum(r["island"] for r in records) == 4
+
+
+def test_inspect_by_flags_equals_manifest():
+    """Giving the files by flag reads the same data as the manifest shortcut."""
+    by_flags = CliRunner().invoke(main, [
+        "inspect", "--villages", f"{SAMPLE / 'villages.gpkg'}:villages",
+        "--backlog", str(SAMPLE / "belum_rekam.xlsx"), "--offices", str(SAMPLE / "offices.csv"),
+        "--harbours", str(SAMPLE / "harbours.csv"), "--teams", str(SAMPLE / "teams.csv"),
+        "--neighbours", f"{SAMPLE / 'neighbours.gpkg'}:neighbour_regencies"])
+    by_manifest = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE)])
+    assert by_flags.exit_code == 0, by_flags.output
+    assert by_flags.output == by_manifest.output
+
+
+def test_inspect_reports_overrides(tmp_path):
+    """An overrides file changes the flag and the summary lists the override."""
+    over = tmp_path / "over.csv"
+    over.write_text("kode,remote\n36.90.02.2001,ya\n")
+    out = tmp_path / "v.json"
+    result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE), "--overrides",
+                                       str(over), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "36.90.02.2001" in result.output
+    record = next(r for r in json.loads(out.read_text()) if r["kode"] == "36.90.02.2001")
+    assert record["remote"] is True and record["overridden"] == ["remote"]
+
+
+def test_bad_input_is_listed_without_traceback_and_writes_nothing(tmp_path):
+    """A broken backlog gives exit code 2, the row and column, no traceback, no JSON."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    (data / "bad.csv").write_text("kode,wajib_ktp,belum_rekam\n36.90.01.2001,10,-4\n")
+    out = tmp_path / "villages.json"
+    result = CliRunner().invoke(main, ["inspect", "--data", str(data), "--backlog",
+                                       str(data / "bad.csv"), "--json", str(out)])
+    assert result.exit_code == 2
+    assert "baris/row 2" in result.output and "belum_rekam" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_required_file_flag_is_a_usage_error():
+    """Without --villages/--backlog/--offices (and no --data) the command says what's missing."""
+    result = CliRunner().invoke(main, ["inspect"])
+    assert result.exit_code == 2
+    assert "--villages" in result.output
+
+
+@pytest.mark.banten
+def test_inspect_banten(tmp_path):
+    """The Banten reference data inspects clean: 1,552 villages, two island villages."""
+    if not BANTEN.exists():
+        pytest.skip(f"Banten reference data not found at {BANTEN}")
+    out = tmp_path / "v.json"
+    result = CliRunner().invoke(main, [
+        "inspect", "--villages", f"{BANTEN / 'banten.gpkg'}:villages",
+        "--backlog", str(BANTEN / "belum_rekam.csv"), "--offices", str(BANTEN / "offices.csv"),
+        "--harbours", str(BANTEN / "harbours.csv"), "--teams", str(BANTEN / "teams.csv"),
+        "--neighbours", f"{BANTEN / 'banten.gpkg'}:neighbour_regencies", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert len(records) == 1552
+    assert sorted(r["kode"] for r in records if r["island"]) == ["36.04.08.2009",
+                                                                 "36.04.13.2009"]
+    assert "232.020" in result.output
