@@ -176,3 +176,16 @@ def test_banten_loads_fast_and_clean(banten: Path) -> None:
     assert len(data.neighbours) == 33
     assert int(data.village_table()["belum_rekam"].sum()) == 232_020
     assert elapsed < 2.0
+
+
+def test_overrides_file_replacing_a_backlog_value_warns(good_files: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    """When both files set a flag differently, the overrides file wins with a warning."""
+    kode = VILLAGE_ROWS[0][0]
+    files = dict(good_files, backlog=write_csv(tmp_path / "b3.csv", [
+        ["kode", "belum_rekam", "pulau"], *[[r[0], 1, "ya"] for r in VILLAGE_ROWS]]))
+    files["overrides"] = write_csv(tmp_path / "o3.csv", [["kode", "pulau"], [kode, "tidak"]])
+    data = load_dataset(**files)
+    assert not data.backlog.set_index("kode").loc[kode, "island"]
+    assert data.backlog["island"].sum() == 3
+    assert [(w.file, w.row) for w in data.warnings] == [(files["overrides"], 2)]
