@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -158,15 +157,13 @@ def test_bad_manifest(tmp_path: Path, text: str, words: str) -> None:
 
 
 @pytest.mark.banten
-def test_banten_loads_fast_and_clean(banten: Path) -> None:
-    """The real Banten files load: 1,552 villages, backlog 232,020, no problems, well under 2 s."""
-    start = time.perf_counter()
+def test_banten_loads_clean(banten: Path) -> None:
+    """The real Banten files load: 1,552 villages, backlog 232,020, no problems."""
     data = load_dataset(
         villages=f"{banten / 'banten.gpkg'}:villages", backlog=str(banten / "belum_rekam.csv"),
         offices=str(banten / "offices.csv"), harbours=str(banten / "harbours.csv"),
         teams=str(banten / "teams.csv"),
         neighbours=f"{banten / 'banten.gpkg'}:neighbour_regencies")
-    elapsed = time.perf_counter() - start
     assert len(data.villages) == 1552
     assert int(data.backlog["belum_rekam"].sum()) == 232_020
     assert data.warnings == ()
@@ -175,7 +172,6 @@ def test_banten_loads_fast_and_clean(banten: Path) -> None:
     assert len(data.harbours) == 3
     assert len(data.neighbours) == 33
     assert int(data.village_table()["belum_rekam"].sum()) == 232_020
-    assert elapsed < 2.0
 
 
 def test_overrides_file_replacing_a_backlog_value_warns(good_files: dict[str, str],
