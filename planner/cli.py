@@ -168,8 +168,8 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     """Plan one regency's week and write the plan JSON and a readable summary."""
     from dataclasses import replace
 
-    from planner.plan import plan_summary_text, write_plan
-    from planner.workflow import build_week, classify_dataset, decode_plan, solve_instance
+    from planner.plan import decode_plan, plan_summary_text, write_plan
+    from planner.workflow import build_week, classify_dataset, solve_instance
 
     dataset, params = _load(kw)
     solver = params.solver

@@ -11,8 +11,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from planner.errors import InfeasibleError, ParameterError, Problem
@@ -87,10 +89,10 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
     vehicles: list[Vehicle] = []
     team_days: list[TeamDay] = []
     office_names = dict(zip(offices["office_id"], offices["name"], strict=False))
-    for team in teams.itertuples(index=False):
-        tid = str(team.team_id)
-        kits = int(team.kits)
-        mpp = _opt(team.minutes_per_person) or params.service.minutes_per_person
+    for team in teams.to_dict("records"):
+        tid = str(team["team_id"])
+        kits = int(team["kits"])
+        mpp = _opt(team["minutes_per_person"]) or params.service.minutes_per_person
         if kits < 1:
             problems.append((f"team {tid}.kits", "jumlah alat rekam minimal 1",
                              "a team needs at least one recording kit"))
@@ -99,22 +101,22 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
             problems.append((f"team {tid}.minutes_per_person", "menit per orang harus > 0",
                              "minutes per person must be above 0"))
             continue
-        days = _opt(team.workdays) or params.shift.workdays
-        start = str(_opt(team.day_start) or params.shift.day_start)
-        end = str(_opt(team.day_end) or params.shift.day_end)
-        cap = _opt(team.daily_cap)
+        days = _opt(team["workdays"]) or params.shift.workdays
+        start = str(_opt(team["day_start"]) or params.shift.day_start)
+        end = str(_opt(team["day_end"]) or params.shift.day_end)
+        cap = _opt(team["daily_cap"])
         spd = math.ceil(float(str(mpp)) * 60 / kits)
-        depot = depot_index[str(team.base_office_id)]
+        depot = depot_index[str(team["base_office_id"])]
         for iso_day in sorted(set(days)):  # type: ignore[call-overload]
             day = week_start + timedelta(days=int(iso_day) - 1)
             vehicles.append(Vehicle(
                 vehicle_id=f"{tid}@{day.isoformat()}", team_id=tid, start_location=depot,
                 end_location=depot, shift_start_s=_hhmm_to_s(start),
                 shift_end_s=_hhmm_to_s(end), capacity=None if cap is None else int(str(cap)),
-                date=day.isoformat(), boat_capable=bool(team.boat_capable),
+                date=day.isoformat(), boat_capable=bool(team["boat_capable"]),
                 service_s_per_demand=spd))
-            team_days.append(TeamDay(tid, str(team.name), day,
-                                     str(office_names.get(team.base_office_id, ""))))
+            team_days.append(TeamDay(tid, str(team["name"]), day,
+                                     str(office_names.get(team["base_office_id"], ""))))
     if problems:
         raise ParameterError.from_messages("teams", problems)
     return vehicles, team_days
@@ -152,14 +154,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       "no working day in this week")])
     scores = score_villages(vill, service=params.service, scoring=params.scoring)
 
-    off = offices.set_index("office_id")
-    points = [TravelPoint(float(off.loc[o, "lon"]), float(off.loc[o, "lat"]), 0, "urban")
+    off = {str(o["office_id"]): o for o in offices.to_dict("records")}
+    points = [TravelPoint(float(off[o]["lon"]), float(off[o]["lat"]), 0, "urban")
               for o in base_ids]
-    locations = [Location(f"office:{o}", float(off.loc[o, "lon"]), float(off.loc[o, "lat"]),
-                          "depot") for o in base_ids]
+    locations = [Location(f"office:{o}", float(off[o]["lon"]), float(off[o]["lat"]), "depot")
+                 for o in base_ids]
     excluded: dict[str, Reason] = {}
-    candidates: list[pd.Series] = []  # type: ignore[type-arg]
-    for _, row in vill.iterrows():
+    candidates: list[dict[Any, Any]] = []
+    for row in vill.to_dict("records"):
         code = str(row["kode"])
         if code not in scores:
             excluded[code] = reason("data_problem", detail_id="jumlah belum rekam tidak ada",
@@ -177,8 +179,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             locations.append(Location(code, float(row["stop_lon"]), float(row["stop_lat"])))
     hb: list[Harbour] = []
     if harbours is not None and not harbours.empty:
-        for h in harbours[harbours["kabupaten_kode"] == regency].itertuples(index=False):
-            hb.append(Harbour(str(h.name), float(h.lon), float(h.lat), 0))
+        for h in harbours[harbours["kabupaten_kode"] == regency].to_dict("records"):
+            hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]), 0))
     prov = provider or EstimateProvider(params.travel, hb)
     mats = prov.matrices(points)
     dur = mats.duration_s
@@ -234,10 +236,10 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
 
 
 def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
-                    dur: np.ndarray, loc: int, setup: int) -> Reason:  # type: ignore[type-arg]
+                    dur: npt.NDArray[np.int64], loc: int, setup: int) -> Reason:
     if island and not boat_any:
         return reason("no_boat_team")
-    one_way = min(int(dur[v.start_location, loc]) + setup + v.service_s_per_demand
+    one_way = any(int(dur[v.start_location, loc]) + setup + v.service_s_per_demand
                   <= v.shift_end_s - v.shift_start_s
                   for v in vehicles if v.boat_capable or not island)
     if one_way:

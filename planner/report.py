@@ -43,8 +43,8 @@ def inspect_summary(dataset: Dataset, classified: pd.DataFrame) -> str:
     if len(overridden):
         lines.append("")
         lines.append(f"Nilai diganti pengguna / overrides: {len(overridden)} desa")
-        for row in overridden.itertuples(index=False):
-            lines.append(f"  {row.kode} {row.desa}: {', '.join(row.overridden)}")
+        for row in overridden.to_dict("records"):
+            lines.append(f"  {row['kode']} {row['desa']}: {', '.join(row['overridden'])}")
     lines.append("")
     if dataset.warnings:
         lines.append(f"Masalah ditemukan / problems found: {len(dataset.warnings)}")
@@ -61,22 +61,22 @@ def _num(value: Any, cast: type) -> Any:
 def inspect_records(classified: pd.DataFrame) -> list[dict[str, Any]]:
     """One JSON-ready record per village (see the issue's field list)."""
     records = []
-    for row in classified.sort_values("kode").itertuples(index=False):
+    for row in classified.sort_values("kode").to_dict("records"):
         records.append({
-            "kode": row.kode,
-            "desa": row.desa,
-            "kecamatan": getattr(row, "kecamatan", None),
-            "kabupaten_kode": row.kabupaten_kode,
-            "belum_rekam": _num(getattr(row, "belum_rekam", None), int),
-            "island": bool(row.island),
-            "border": bool(row.border),
-            "border_kind": getattr(row, "border_kind", None) or None,
-            "coastal": bool(row.coastal),
-            "remote": bool(row.remote),
-            "office_travel_s": _num(row.office_travel_s, int),
-            "office_distance_m": _num(row.office_distance_m, int),
-            "stop_lon": round(float(row.stop_lon), 6),
-            "stop_lat": round(float(row.stop_lat), 6),
-            "overridden": sorted(row.overridden) if "overridden" in classified else [],
+            "kode": row["kode"],
+            "desa": row["desa"],
+            "kecamatan": row.get("kecamatan"),
+            "kabupaten_kode": row["kabupaten_kode"],
+            "belum_rekam": _num(row.get("belum_rekam"), int),
+            "island": bool(row["island"]),
+            "border": bool(row["border"]),
+            "border_kind": row.get("border_kind") or None,
+            "coastal": bool(row["coastal"]),
+            "remote": bool(row["remote"]),
+            "office_travel_s": _num(row["office_travel_s"], int),
+            "office_distance_m": _num(row["office_distance_m"], int),
+            "stop_lon": round(float(row["stop_lon"]), 6),
+            "stop_lat": round(float(row["stop_lat"]), 6),
+            "overridden": sorted(row.get("overridden") or ()),
         })
     return records
