@@ -7,23 +7,54 @@ from typing import Any
 
 from flask import Flask
 
+from web.config import defaults
+
 ENV_PREFIX = "JEMPUT_BOLA"
+
+#: The feature blueprints, one package each (``web/<name>/``).
+BLUEPRINTS: tuple[str, ...] = ("health", "auth", "i18n", "main", "villages", "uploads",
+                               "teams", "accounts")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then ``instance/config.py``, then ``JEMPUT_BOLA_*`` variables."""
+    """Build the app: defaults, then ``instance/config.py``, then ``JEMPUT_BOLA_*`` variables.
+
+    ``test_config`` replaces the instance file and the environment (tests stay hermetic).
+    Building the app never touches the database; ``python -m web`` and
+    ``flask --app web db upgrade`` create or upgrade it.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
-        SAMPLE_DATA=os.path.join(os.path.dirname(os.path.dirname(__file__)), "sample_data"),
-    )
+    app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env(ENV_PREFIX)
     else:
         app.config.from_mapping(test_config)
+    _ensure_instance_folder(app)
 
-    from web.health import bp as health_bp
+    from web import cli, errors, i18n, security
+    from web.database import init_database
+    from web.extensions import csrf, limiter, login_manager
 
-    app.register_blueprint(health_bp)
+    init_database(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app, login_manager)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for name in BLUEPRINTS:
+        module = __import__(f"web.{name}", fromlist=["bp"])
+        app.register_blueprint(module.bp)
     return app
+
+
+def _ensure_instance_folder(app: Flask) -> None:
+    """The instance folder holds the SQLite file and local config; git ignores it."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + app.instance_path):
+        return
+    os.makedirs(app.instance_path, exist_ok=True)
+    ignore = os.path.join(app.instance_path, ".gitignore")
+    if not os.path.exists(ignore):
+        with open(ignore, "w", encoding="utf-8") as fh:
+            fh.write("# local database and configuration: never commit\n*\n")

@@ -1,4 +1,9 @@
-"""``jemput-bola`` / ``python -m web``: run the app on the embedded defaults."""
+"""``jemput-bola`` / ``python -m web``: run the app on the embedded defaults.
+
+On a fresh checkout this creates (or upgrades) the SQLite database, loads the sample
+regency when the database is empty, creates one demo account per role and prints their
+passwords once, then serves on http://127.0.0.1:5000.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,22 @@ from web import create_app
 
 
 def main() -> None:
-    """Serve on http://127.0.0.1:5000 (``JEMPUT_BOLA_PORT`` to change)."""
+    """Prepare the database and serve (``JEMPUT_BOLA_PORT`` to change the port)."""
+    from web.database import upgrade_database
+    from web.services.bootstrap import create_demo_accounts, load_sample_if_empty
+
     app = create_app()
+    upgrade_database(app)
+    with app.app_context():
+        code = load_sample_if_empty(app.config["SAMPLE_DATA"])
+        if code:
+            print(f"Data contoh dimuat: kabupaten {code}")
+            accounts = create_demo_accounts(code)
+            if accounts:
+                print("Akun demo (kata sandi hanya ditampilkan sekali ini):")
+                for account in accounts:
+                    print(f"  {account.role:<12} {account.username:<12} "
+                          f"{account.password}   ({account.scope})")
     port = int(os.environ.get("JEMPUT_BOLA_PORT", "5000"))
     print(f"Jemput Bola: http://127.0.0.1:{port}/")
     app.run(host="127.0.0.1", port=port)

@@ -1,10 +1,12 @@
-"""Health page: tells a person (or a monitor) the app is up and what it runs."""
+"""Health check and the public landing page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
 import planner
 
@@ -19,12 +21,8 @@ def health() -> dict[str, Any]:
 
 
 @bp.get("/")
-def index() -> str:
-    """A plain landing page until the coordinator app exists."""
-    return (
-        "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
-        "<title>Jemput Bola</title></head><body>"
-        "<h1>Jemput Bola</h1><p>Perencana rute mingguan tim perekaman KTP-el keliling.</p>"
-        f"<p>Versi perencana: {planner.__version__}. <a href='/health'>Status</a></p>"
-        "</body></html>"
-    )
+def index() -> str | Response:
+    """Landing page for visitors; a signed-in user goes to their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("landing.html", planner_version=planner.__version__)

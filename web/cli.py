@@ -1,0 +1,50 @@
+"""``flask --app web ...`` commands: accounts and the first-run setup."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from web.models import Role
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(load_sample_command)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
+              help="province, coordinator or team_lead")
+@click.option("--province", "province_code", help="Province code (province role), e.g. 36")
+@click.option("--regency", "regency_code", help="Regency code, e.g. 36.02")
+@click.option("--team", "team", help="Team id or name (team_lead role)")
+@click.option("--full-name", default="", help="Name shown in the app")
+@click.password_option(help="Asked for when not given")
+def create_user_command(username: str, role: str, province_code: str | None,
+                        regency_code: str | None, team: str | None, full_name: str,
+                        password: str) -> None:
+    """Create an account (USERNAME) with a role and its regency or team."""
+    from web.services.accounts import AccountError, create_user
+
+    try:
+        user = create_user(username=username, password=password, role=Role(role),
+                           province_code=province_code, regency_code=regency_code,
+                           team=team, full_name=full_name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Akun dibuat / account created: {user.username} ({user.role})")
+
+
+@click.command("load-sample")
+def load_sample_command() -> None:
+    """Load the sample regency (sample_data/) if the database has no villages yet."""
+    from flask import current_app
+
+    from web.services.bootstrap import load_sample_if_empty
+
+    loaded = load_sample_if_empty(current_app.config["SAMPLE_DATA"])
+    click.echo("Data contoh dimuat / sample loaded" if loaded
+               else "Sudah ada data / data already present")

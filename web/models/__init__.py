@@ -1,0 +1,28 @@
+"""The database models, one module per concept; imported here so Alembic sees them all."""
+
+from web.models.accounts import Role, User
+from web.models.imports import DataImport, ImportStatus
+from web.models.planning import JobStatus, PlanningJob, PlanStatus, PlanVersion
+from web.models.regions import Province, Regency
+from web.models.sites import Harbour, Office
+from web.models.teams import Team
+from web.models.villages import FLAGS, BacklogCount, Village
+
+__all__ = [
+    "FLAGS",
+    "BacklogCount",
+    "DataImport",
+    "Harbour",
+    "ImportStatus",
+    "JobStatus",
+    "Office",
+    "PlanStatus",
+    "PlanVersion",
+    "PlanningJob",
+    "Province",
+    "Regency",
+    "Role",
+    "Team",
+    "User",
+    "Village",
+]

@@ -1,0 +1,89 @@
+"""Deny by default, the login session check and the security headers of every response."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from web.extensions import db
+
+#: Endpoints anyone may open without logging in.  Everything else needs a login.
+PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
+    {"static", "health.health", "health.index", "auth.login", "i18n.set_language"})
+
+
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    """Login manager, the deny-by-default gate and the response headers."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(require_login)
+    app.after_request(set_security_headers)
+
+
+def load_user(token: str) -> object | None:
+    """Session token ``id:version`` → the user, only if active and the version is current.
+
+    Logout and disabling bump ``session_version``, so every old session stops here.
+    """
+    from web.models import User
+
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _unauthorized() -> BaseResponse | tuple[dict[str, str], int]:
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return {"error": "login required"}, 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def require_login() -> BaseResponse | tuple[dict[str, str], int] | None:
+    """Every endpoint except :data:`PUBLIC_ENDPOINTS` needs a logged-in user."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        return None
+    return _unauthorized()
+
+
+def content_security_policy(tile_origin: str) -> str:
+    """Only our own origin, plus the map tile server for images."""
+    return "; ".join([
+        "default-src 'self'",
+        f"img-src 'self' data: {tile_origin}",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def set_security_headers(response: Response) -> Response:
+    """CSP, nosniff, no framing, referrer policy; no caching of signed-in pages."""
+    from flask import current_app
+
+    config = current_app.config
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(config["TILE_ORIGIN"]))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # the tile server's usage policy wants our origin as referrer, nothing more
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if config.get("FORCE_HTTPS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static" and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Business operations of the web app; views call these and stay thin."""

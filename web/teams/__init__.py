@@ -1,0 +1,118 @@
+"""Teams of a regency: list, create, edit; a team's own page for its lead."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from web.models import Team
+from web.scoping import can_write_regency, require_regency, require_team
+from web.services.teams import TeamData, list_teams, offices_of, save_team, team_leads_of
+
+bp = Blueprint("teams", __name__)
+
+WEEKDAYS = [(1, "Senin"), (2, "Selasa"), (3, "Rabu"), (4, "Kamis"), (5, "Jumat"),
+            (6, "Sabtu"), (7, "Minggu")]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class TeamForm(FlaskForm):
+    """Everything the planner needs to know about a team."""
+
+    name = StringField("Nama tim", validators=[DataRequired(), Length(max=200)])
+    base_office_id = SelectField("Kantor asal", coerce=int)
+    kits = IntegerField("Jumlah alat rekam", default=1,
+                        validators=[DataRequired(), NumberRange(min=1, max=10)])
+    boat_capable = BooleanField("Bisa menyeberang dengan perahu")
+    workdays = CheckboxesField("Hari kerja", coerce=int, choices=WEEKDAYS,
+                               default=[1, 2, 3, 4, 5])
+    day_start = TimeField("Jam mulai", validators=[Optional()])
+    day_end = TimeField("Jam selesai", validators=[Optional()])
+    daily_cap = IntegerField("Batas perekaman per hari (kosong = tanpa batas)",
+                             validators=[Optional(), NumberRange(min=1, max=1000)])
+    lead_user_id = SelectField("Akun ketua tim", coerce=int)
+    active = BooleanField("Tim aktif", default=True)
+
+    def validate_day_end(self, field: TimeField) -> None:
+        """The day must end after it starts."""
+        if field.data and self.day_start.data and field.data <= self.day_start.data:
+            raise ValidationError(_("Jam selesai harus sesudah jam mulai."))
+
+
+def _form(regency_code: str, team: Team | None) -> TeamForm:
+    form = TeamForm(obj=team) if team else TeamForm()
+    if team is not None and not form.is_submitted():
+        form.workdays.data = list(team.workday_numbers or (1, 2, 3, 4, 5))
+        form.base_office_id.data = team.base_office_id or 0
+        form.lead_user_id.data = team.leads[0].id if team.leads else 0
+    form.base_office_id.choices = [(0, "— pilih —")] + [
+        (o.id, o.name) for o in offices_of(regency_code)]
+    form.lead_user_id.choices = [(0, "— belum ada —")] + [
+        (u.id, f"{u.full_name or u.username} ({u.username})") for u in team_leads_of(regency_code)]
+    return form
+
+
+def _data(form: TeamForm) -> TeamData:
+    return TeamData(name=form.name.data or "", base_office_id=form.base_office_id.data or None,
+                    kits=form.kits.data or 1, boat_capable=bool(form.boat_capable.data),
+                    workdays=tuple(form.workdays.data or ()), day_start=form.day_start.data,
+                    day_end=form.day_end.data, daily_cap=form.daily_cap.data,
+                    lead_user_id=form.lead_user_id.data or None, active=bool(form.active.data))
+
+
+@bp.get("/kabupaten/<regency_code>/tim")
+def index(regency_code: str) -> str:
+    """The regency's teams."""
+    regency = require_regency(regency_code)
+    return render_template("teams/index.html", regency=regency, teams=list_teams(regency_code),
+                           weekdays=dict(WEEKDAYS), can_edit=can_write_regency(regency_code))
+
+
+@bp.route("/kabupaten/<regency_code>/tim/baru", methods=["GET", "POST"])
+def create(regency_code: str) -> str | Response:
+    """A new team."""
+    regency = require_regency(regency_code, write=True)
+    form = _form(regency_code, None)
+    if form.validate_on_submit():
+        team = save_team(regency_code, None, _data(form))
+        flash(_("Tim %(name)s dibuat.", name=team.name), "success")
+        return redirect(url_for("teams.index", regency_code=regency_code))
+    return render_template("teams/edit.html", regency=regency, form=form, team=None)
+
+
+@bp.route("/kabupaten/<regency_code>/tim/<int:team_id>", methods=["GET", "POST"])
+def edit(regency_code: str, team_id: int) -> str | Response:
+    """Change a team."""
+    regency = require_regency(regency_code, write=True)
+    team = require_team(team_id, regency_code=regency_code, write=True)
+    form = _form(regency_code, team)
+    if form.validate_on_submit():
+        save_team(regency_code, team, _data(form))
+        flash(_("Tim %(name)s disimpan.", name=team.name), "success")
+        return redirect(url_for("teams.index", regency_code=regency_code))
+    return render_template("teams/edit.html", regency=regency, form=form, team=team)
+
+
+@bp.get("/tim/<int:team_id>")
+def own_team(team_id: int) -> str:
+    """A team's page: its lead sees it; so do its coordinator and the province."""
+    team = require_team(team_id)
+    return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS))

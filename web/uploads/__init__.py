@@ -1,0 +1,64 @@
+"""Uploading a regency's files and reading what was found in them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from web.scoping import require_import, require_regency
+from web.services.imports import FILE_KINDS, UploadedFile, import_upload, latest_imports
+
+bp = Blueprint("uploads", __name__, url_prefix="/kabupaten/<regency_code>/unggah")
+
+LABELS = {
+    "villages": "Batas desa (GeoPackage, GeoJSON atau Shapefile dalam ZIP)",
+    "backlog": "Jumlah wajib KTP dan belum rekam per desa (Excel atau CSV)",
+    "offices": "Kantor Disdukcapil (CSV)",
+    "harbours": "Pelabuhan (CSV, bila ada desa pulau)",
+    "teams": "Tim keliling (CSV, boleh dikosongkan)",
+    "neighbours": "Wilayah tetangga untuk tanda perbatasan (boleh dikosongkan)",
+    "overrides": "Koreksi tanda desa (CSV, boleh dikosongkan)",
+}
+
+
+class UploadForm(FlaskForm):
+    """One file field per kind of file, plus the code list the files follow."""
+
+    code_list = StringField("Sumber kode wilayah (misalnya Kepmendagri 100.1.1-6117/2022)",
+                            validators=[Optional(), Length(max=200)])
+
+
+for _kind in FILE_KINDS:
+    setattr(UploadForm, _kind.role, FileField(
+        LABELS[_kind.role],
+        validators=[FileAllowed([e.lstrip(".") for e in _kind.extensions],
+                                "Jenis berkas tidak sesuai")]))
+
+
+@bp.route("", methods=["GET", "POST"])
+def upload(regency_code: str) -> str | Response:
+    """The upload form; a valid post stores the files or lists every problem."""
+    regency = require_regency(regency_code, write=True)
+    form = UploadForm()
+    if form.validate_on_submit():
+        files = {k.role: UploadedFile(form[k.role].data.filename, form[k.role].data.stream)
+                 for k in FILE_KINDS if form[k.role].data}
+        record = import_upload(regency, current_user._get_current_object(), files,
+                               code_list=form.code_list.data or "")
+        return redirect(url_for("uploads.result", regency_code=regency_code,
+                                import_id=record.id))
+    return render_template("uploads/upload.html", regency=regency, form=form,
+                           kinds=FILE_KINDS, imports=latest_imports(regency_code))
+
+
+@bp.get("/<int:import_id>")
+def result(regency_code: str, import_id: int) -> str:
+    """What an upload did, with every problem by file, row and column."""
+    regency = require_regency(regency_code)
+    record = require_import(regency_code, import_id)
+    return render_template("uploads/result.html", regency=regency, record=record)
