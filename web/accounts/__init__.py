@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from web.models import Role
@@ -32,7 +33,7 @@ def index(regency_code: str) -> str | Response:
     """Team-lead accounts of the regency and a form to add one."""
     regency = require_regency(regency_code, write=True)
     form = TeamLeadForm()
-    form.team_id.choices = [(t.id, t.name) for t in list_teams(regency_code)]
+    form.team_id.choices = [SelectChoice(t.id, t.name) for t in list_teams(regency_code)]
     new_password = None
     if form.validate_on_submit():
         password = random_password()

@@ -15,6 +15,7 @@ from wtforms import (
     TimeField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from web.models import Team
@@ -42,7 +43,8 @@ class TeamForm(FlaskForm):
     kits = IntegerField("Jumlah alat rekam", default=1,
                         validators=[DataRequired(), NumberRange(min=1, max=10)])
     boat_capable = BooleanField("Bisa menyeberang dengan perahu")
-    workdays = CheckboxesField("Hari kerja", coerce=int, choices=WEEKDAYS,
+    workdays = CheckboxesField("Hari kerja", coerce=int,
+                               choices=[SelectChoice(n, day) for n, day in WEEKDAYS],
                                default=[1, 2, 3, 4, 5])
     day_start = TimeField("Jam mulai", validators=[Optional()])
     day_end = TimeField("Jam selesai", validators=[Optional()])
@@ -63,10 +65,11 @@ def _form(regency_code: str, team: Team | None) -> TeamForm:
         form.workdays.data = list(team.workday_numbers or (1, 2, 3, 4, 5))
         form.base_office_id.data = team.base_office_id or 0
         form.lead_user_id.data = team.leads[0].id if team.leads else 0
-    form.base_office_id.choices = [(0, "— pilih —")] + [
-        (o.id, o.name) for o in offices_of(regency_code)]
-    form.lead_user_id.choices = [(0, "— belum ada —")] + [
-        (u.id, f"{u.full_name or u.username} ({u.username})") for u in team_leads_of(regency_code)]
+    form.base_office_id.choices = [SelectChoice(0, "— pilih —")] + [
+        SelectChoice(o.id, o.name) for o in offices_of(regency_code)]
+    form.lead_user_id.choices = [SelectChoice(0, "— belum ada —")] + [
+        SelectChoice(u.id, f"{u.full_name or u.username} ({u.username})")
+        for u in team_leads_of(regency_code)]
     return form
 
 

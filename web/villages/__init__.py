@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from web.models import FLAGS
 from web.scoping import can_write_regency, require_regency, require_village
@@ -21,7 +22,8 @@ from web.services.villages import (
 
 bp = Blueprint("villages", __name__, url_prefix="/kabupaten/<regency_code>/desa")
 
-_CHOICES = [("", "Otomatis (hasil hitung)"), ("1", "Ya"), ("0", "Tidak")]
+_CHOICES = [SelectChoice("", "Otomatis (hasil hitung)"), SelectChoice("1", "Ya"),
+            SelectChoice("0", "Tidak")]
 
 
 class OverrideForm(FlaskForm):

@@ -1,0 +1,114 @@
+"""Every URL rule × every role × own/foreign regency and team → the expected status.
+
+The rules come from the app's URL map, so a new route without an expectation here fails.
+Targets: ``own`` (regency 36.90 and the team lead's team), ``sibling`` (another team of
+36.90), ``other`` (regency 36.91, same province) and ``far`` (32.01, another province).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import url_for
+from web_fixtures import build_app, login, make_config, make_world
+
+from web import create_app
+
+ROLES = ("anonymous", "province", "coordinator", "team_lead")
+TARGETS = ("own", "sibling", "other", "far")
+USERNAMES = {"province": "provinsi", "coordinator": "koordinator", "team_lead": "ketua"}
+
+
+def _same(status: int) -> dict[str, tuple[int, ...]]:
+    return dict.fromkeys(ROLES, (status,) * 4)
+
+
+def _kind(anonymous: int, province: tuple[int, ...], coordinator: tuple[int, ...],
+          team_lead: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    return {"anonymous": (anonymous,) * 4, "province": province, "coordinator": coordinator,
+            "team_lead": team_lead}
+
+
+DENIED = (403, 403, 403, 403)
+#: reading a regency: the province reads its own province, the coordinator its regency
+READ = _kind(302, (200, 200, 200, 403), (200, 200, 403, 403), DENIED)
+#: changing a regency: its coordinator only (the form is shown again when incomplete)
+WRITE_FORM = _kind(302, DENIED, (200, 200, 403, 403), DENIED)
+#: changing a regency with a redirect after success
+WRITE_DONE = _kind(302, DENIED, (302, 302, 403, 403), DENIED)
+#: a team's own page: its lead, its coordinator, the province
+TEAM_PAGE = _kind(302, (200, 200, 200, 403), (200, 200, 403, 403), (200, 403, 403, 403))
+
+EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
+    ("static", "GET"): _same(200),
+    ("health.health", "GET"): _same(200),
+    ("health.index", "GET"): {**_same(302), "anonymous": (200,) * 4},
+    ("i18n.set_language", "GET"): _same(302),
+    ("auth.login", "GET"): {**_same(302), "anonymous": (200,) * 4},
+    ("auth.login", "POST"): {**_same(302), "anonymous": (200,) * 4},
+    ("auth.logout", "POST"): _same(302),
+    ("main.dashboard", "GET"): {**_same(302), "province": (200,) * 4},
+    ("main.regency", "GET"): READ,
+    ("villages.index", "GET"): READ,
+    ("villages.geojson", "GET"): READ,
+    ("villages.edit", "GET"): WRITE_FORM,
+    ("villages.edit", "POST"): WRITE_DONE,
+    ("uploads.upload", "GET"): WRITE_FORM,
+    ("uploads.upload", "POST"): WRITE_DONE,
+    ("uploads.result", "GET"): READ,
+    ("teams.index", "GET"): READ,
+    ("teams.create", "GET"): WRITE_FORM,
+    ("teams.create", "POST"): WRITE_FORM,
+    ("teams.edit", "GET"): WRITE_FORM,
+    ("teams.edit", "POST"): WRITE_FORM,
+    ("teams.own_team", "GET"): TEAM_PAGE,
+    ("accounts.index", "GET"): WRITE_FORM,
+    ("accounts.index", "POST"): WRITE_FORM,
+    ("accounts.toggle", "POST"): WRITE_DONE,
+}
+
+
+def _rules() -> list[tuple[str, str]]:
+    app = create_app(make_config(Path("/nonexistent"), SQLALCHEMY_DATABASE_URI="sqlite://"))
+    found = set()
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.add((rule.endpoint, method))
+    return sorted(found)
+
+
+RULES = _rules()
+
+
+def test_every_expectation_names_a_real_route():
+    """The table has no stale rows: each entry is a route of the app."""
+    assert sorted(set(EXPECTED) - set(RULES)) == []
+
+
+@pytest.mark.parametrize(("endpoint", "method"), RULES, ids=[f"{m} {e}" for e, m in RULES])
+def test_access(tmp_path, endpoint, method):
+    """Each role gets the expected status on its own and on foreign regencies and teams."""
+    assert (endpoint, method) in EXPECTED, f"no access expectation for {method} {endpoint}"
+    app = build_app(tmp_path)
+    with app.app_context():
+        world = make_world()
+    actual: dict[str, tuple[int, ...]] = {}
+    for role in ROLES:
+        statuses = []
+        for target_name in TARGETS:
+            client = app.test_client()
+            if role != "anonymous":
+                assert login(client, USERNAMES[role]).status_code == 302
+            target = world.targets[target_name]
+            values = {"regency_code": target.regency_code, "team_id": target.team_id,
+                      "kode": target.kode, "user_id": target.user_id,
+                      "import_id": target.import_id, "lang": "en", "filename": "css/app.css"}
+            with app.test_request_context():
+                rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint
+                            and method in (r.methods or ()))
+                url = url_for(endpoint, **{k: values[k] for k in rule.arguments})
+            with client.open(url, method=method, data={}) as response:
+                statuses.append(response.status_code)
+        actual[role] = tuple(statuses)
+    assert actual == EXPECTED[(endpoint, method)]

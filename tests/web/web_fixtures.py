@@ -1,0 +1,147 @@
+"""Helpers of the web tests: app building, factories with defaults, a small world of three
+regencies in two provinces, and logging in as each role."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from web import create_app
+from web.extensions import db, limiter
+from web.models import (
+    BacklogCount,
+    DataImport,
+    ImportStatus,
+    Office,
+    Role,
+    Team,
+    User,
+    Village,
+)
+from web.services.accounts import create_user
+from web.services.regions import ensure_regency
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "sample_data"
+PASSWORD = "rahasia-123"
+SQUARE = {"type": "Polygon", "coordinates": [[[105.0, -7.0], [105.01, -7.0], [105.01, -7.01],
+                                               [105.0, -7.01], [105.0, -7.0]]]}
+
+
+def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
+    """Test configuration: a SQLite file in tmp_path, fast hashes, CSRF and limits off."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SAMPLE_DATA": str(SAMPLE),
+    }
+    config.update(overrides)
+    return config
+
+
+def build_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app with its tables created (the migrations have their own test)."""
+    app = create_app(make_config(tmp_path, **overrides))
+    with app.app_context():
+        db.create_all()
+        if app.config.get("RATELIMIT_ENABLED", True):
+            limiter.reset()  # the limiter object is shared by every app of the session
+    return app
+
+
+def create_team(regency_code: str, **overrides: Any) -> Team:
+    """A team with sensible defaults."""
+    n = db.session.query(Team).count() + 1
+    values: dict[str, Any] = {"regency_code": regency_code, "code": f"tim-{n}",
+                              "name": f"Tim {n}", "kits": 1, "boat_capable": False}
+    values.update(overrides)
+    team = Team(**values)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def create_village(regency_code: str, kode: str, *, belum_rekam: int = 100,
+                   **overrides: Any) -> Village:
+    """A small square village with one backlog count."""
+    values: dict[str, Any] = {"kode": kode, "name": f"Desa {kode}", "regency_code": regency_code,
+                              "district_code": kode[:8], "district_name": "Kecamatan Uji",
+                              "geometry_geojson": json.dumps(SQUARE), "stop_lon": 105.005,
+                              "stop_lat": -7.005}
+    values.update(overrides)
+    village = Village(**values)
+    db.session.add(village)
+    db.session.flush()
+    db.session.add(BacklogCount(village_id=village.id, wajib_ktp=1000,
+                                sudah_rekam=1000 - belum_rekam, belum_rekam=belum_rekam))
+    return village
+
+
+@dataclass
+class Target:
+    """The ids a URL of one regency (and team) needs."""
+
+    regency_code: str
+    team_id: int
+    kode: str
+    user_id: int
+    import_id: int
+
+
+@dataclass
+class World:
+    """Three regencies: 36.90 (own), 36.91 (same province), 32.01 (another province)."""
+
+    targets: dict[str, Target]
+
+
+def make_world() -> World:
+    """Regencies, teams, villages, imports and accounts for every role (in an app context)."""
+    targets: dict[str, Target] = {}
+    teams: dict[str, Team] = {}
+    for key, code in (("own", "36.90"), ("other", "36.91"), ("far", "32.01")):
+        ensure_regency(code, f"Kabupaten {code}")
+        db.session.flush()
+        db.session.add(Office(regency_code=code, code=f"kantor-{code}", name=f"Kantor {code}",
+                              lon=105.0, lat=-7.0))
+        team = create_team(code, name=f"Tim A {code}")
+        teams[key] = team
+        village = create_village(code, f"{code}.01.2001")
+        record = DataImport(regency_code=code, status=ImportStatus.DONE, files=[],
+                            problems=[], village_count=1)
+        db.session.add(record)
+        db.session.flush()
+        spare = create_user(username=f"cadangan-{code}", password=PASSWORD, role=Role.TEAM_LEAD,
+                            regency_code=code, team=str(team.id), commit=False)
+        db.session.flush()
+        targets[key] = Target(code, team.id, village.kode, spare.id, record.id)
+    sibling = create_team("36.90", name="Tim B 36.90")
+    targets["sibling"] = Target("36.90", sibling.id, targets["own"].kode,
+                                targets["own"].user_id, targets["own"].import_id)
+    create_user(username="provinsi", password=PASSWORD, role=Role.PROVINCE, province_code="36",
+                commit=False)
+    create_user(username="koordinator", password=PASSWORD, role=Role.COORDINATOR,
+                regency_code="36.90", commit=False)
+    create_user(username="ketua", password=PASSWORD, role=Role.TEAM_LEAD, regency_code="36.90",
+                team=str(teams["own"].id), commit=False)
+    db.session.commit()
+    return World(targets)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the form (CSRF off in the default test config)."""
+    return client.post("/masuk", data={"username": username, "password": password})
+
+
+def user_by_name(username: str) -> User:
+    """An account by username (in an app context)."""
+    return db.session.query(User).filter_by(username=username).one()
