@@ -1,0 +1,142 @@
+"""CSRF, login rate limit, server-side session invalidation and security headers."""
+
+from __future__ import annotations
+
+import re
+
+from web_fixtures import PASSWORD, build_app, login, make_world, user_by_name
+
+from web.extensions import db
+from web.services.accounts import set_active
+
+
+def _token(client, path="/masuk"):
+    body = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', body).group(1)
+
+
+def test_post_without_csrf_token_is_refused(tmp_path):
+    """With CSRF on, a state-changing POST without a token gets 400 and changes nothing."""
+    app = build_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_world()
+    client = app.test_client()
+    assert client.post("/masuk", data={"username": "koordinator",
+                                       "password": PASSWORD}).status_code == 400
+    token = _token(client)
+    response = client.post("/masuk", data={"username": "koordinator", "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        before = user_by_name("koordinator").session_version
+    assert client.post("/keluar").status_code == 400
+    with app.app_context():
+        assert user_by_name("koordinator").session_version == before
+    assert client.get("/beranda").status_code == 302  # still logged in
+
+
+def test_json_call_with_csrf_header_is_accepted(tmp_path):
+    """A script may send the token in the X-CSRFToken header instead of a form field."""
+    app = build_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_world()
+    client = app.test_client()
+    client.post("/masuk", data={"username": "koordinator", "password": PASSWORD,
+                                "csrf_token": _token(client)})
+    token = _token(client, "/kabupaten/36.90/desa")
+    response = client.post("/keluar", headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+    assert client.get("/beranda").status_code == 302
+    assert "/masuk" in client.get("/beranda").headers["Location"]
+
+
+def test_login_is_rate_limited_per_address_and_username(tmp_path):
+    """The sixth login attempt within a minute for the same username gets 429."""
+    app = build_app(tmp_path, RATELIMIT_ENABLED=True)
+    with app.app_context():
+        make_world()
+    client = app.test_client()
+    statuses = [login(client, "koordinator", "salah-sekali").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    # another username from the same address is still allowed to try
+    assert login(client, "provinsi").status_code == 302
+
+
+def test_logout_ends_a_copied_session(app, world):
+    """Logging out invalidates the session cookie on the server, even if it was copied."""
+    client = app.test_client()
+    login(client, "koordinator")
+    stolen = app.test_client()
+    cookie = client.get_cookie("session")
+    stolen.set_cookie("session", cookie.value)
+    assert stolen.get("/kabupaten/36.90/desa").status_code == 200
+    client.post("/keluar")
+    assert stolen.get("/kabupaten/36.90/desa").status_code == 302
+
+
+def test_disabling_a_user_ends_their_session(app, world):
+    """A team lead disabled by the coordinator is logged out at the next request."""
+    lead = app.test_client()
+    login(lead, "ketua")
+    team_id = world.targets["own"].team_id
+    assert lead.get(f"/tim/{team_id}").status_code == 200
+    with app.app_context():
+        set_active(user_by_name("ketua"), active=False)
+    assert lead.get(f"/tim/{team_id}").status_code == 302
+    assert login(lead, "ketua").status_code == 200  # a disabled account cannot log in
+
+
+def test_coordinator_disables_team_lead_from_the_users_page(app, world):
+    """The disable button of the users page ends the team lead's session at once."""
+    lead = app.test_client()
+    login(lead, "ketua")
+    coordinator = app.test_client()
+    login(coordinator, "koordinator")
+    with app.app_context():
+        lead_id = user_by_name("ketua").id
+    assert coordinator.post(f"/kabupaten/36.90/pengguna/{lead_id}/status").status_code == 302
+    with app.app_context():
+        assert user_by_name("ketua").active is False
+        db.session.remove()
+    assert lead.get("/beranda").status_code == 302
+
+
+def test_security_headers_and_csp_origins(client):
+    """Every page sends CSP (self + the tile server only), nosniff, no framing, a referrer policy."""
+    response = client.get("/masuk")
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    origins = set(re.findall(r"https?://[^\s;]+", csp))
+    assert origins == {"https://tile.openstreetmap.org"}
+    assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
+    assert "'unsafe-inline'" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_pages_reference_no_outside_origin(app, world):
+    """Pages load scripts and styles from the app itself (no CDN)."""
+    client = app.test_client()
+    login(client, "koordinator")
+    body = client.get("/kabupaten/36.90/desa").get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', body)
+    assert sources and all(s.startswith("/") or s.startswith("#") for s in sources)
+    with client.get("/static/vendor/leaflet/leaflet.js") as script:
+        assert script.status_code == 200
+
+
+def test_signed_in_pages_are_not_cached(app, world):
+    """Pages of a signed-in user carry Cache-Control: no-store."""
+    client = app.test_client()
+    login(client, "koordinator")
+    assert client.get("/kabupaten/36.90/").headers["Cache-Control"] == "no-store"
+
+
+def test_open_redirect_after_login_is_refused(app, world):
+    """?next= pointing to another site sends the user to their dashboard instead."""
+    client = app.test_client()
+    response = client.post("/masuk?next=//evil.example/", data={"username": "koordinator",
+                                                                  "password": PASSWORD})
+    assert response.headers["Location"] == "/beranda"

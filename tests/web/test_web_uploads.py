@@ -1,0 +1,164 @@
+"""Uploading a regency's files: a good upload stores them; a bad one changes nothing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from web_fixtures import PASSWORD, SAMPLE, login
+
+from web.extensions import db
+from web.models import BacklogCount, DataImport, Harbour, Office, Role, Team, Village
+from web.services import imports
+from web.services.accounts import create_user
+from web.services.regions import ensure_regency
+
+BAD_BACKLOG = (
+    "Kode Desa,Nama Desa,Kecamatan,jumlah_wajib_ktp,jumlah_sudah_rekam,jumlah_belum_rekaman\n"
+    "36.90.01.2001,Situharja,Neglasari Tengah,7000,6510,490\n"
+    "36.90.01.2002,Wangunwangi,Neglasari Tengah,banyak,3012,333\n"
+)
+
+
+def _sample_files(**replace: tuple[io.BytesIO, str]) -> dict[str, tuple[io.BytesIO, str]]:
+    files = {
+        "villages": "villages.gpkg", "backlog": "belum_rekam.xlsx", "offices": "offices.csv",
+        "harbours": "harbours.csv", "teams": "teams.csv", "neighbours": "neighbours.gpkg",
+    }
+    data = {role: (io.BytesIO((SAMPLE / name).read_bytes()), name)
+            for role, name in files.items()}
+    data.update(replace)
+    return data
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Village, BacklogCount, Team, Office, Harbour)}
+
+
+@pytest.fixture
+def coordinator(app):
+    """A logged-in coordinator of 36.90 (and an empty regency 36.91 next door)."""
+    with app.app_context():
+        ensure_regency("36.90", "Kabupaten Tanjung Harapan")
+        ensure_regency("36.91", "Kabupaten Sebelah")
+        create_user(username="koordinator", password=PASSWORD, role=Role.COORDINATOR,
+                    regency_code="36.90")
+        create_user(username="koordinator-lain", password=PASSWORD, role=Role.COORDINATOR,
+                    regency_code="36.91")
+    client = app.test_client()
+    login(client, "koordinator")
+    return client
+
+
+def _upload(client, regency="36.90", **replace):
+    data = {**_sample_files(**replace), "code_list": "data contoh"}
+    return client.post(f"/kabupaten/{regency}/unggah", data=data,
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_good_upload_of_the_sample_creates_its_villages(app, coordinator):
+    """The sample regency's files create 150 villages with counts, teams, office, harbour."""
+    response = _upload(coordinator)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Data diterima" in body and "150 desa" in body
+    with app.app_context():
+        counts = _counts()
+        assert counts == {"Village": 150, "BacklogCount": 150, "Team": 4, "Office": 1,
+                          "Harbour": 1}
+        record = db.session.scalars(select(DataImport)).one()
+        assert record.status == "done" and record.code_list == "data contoh"
+        islands = db.session.scalar(select(func.count()).select_from(Village)
+                                    .where(Village.island_computed.is_(True)))
+        assert islands > 0
+    villages = coordinator.get("/kabupaten/36.90/desa?tanda=island").get_data(as_text=True)
+    assert f"{islands} desa ditampilkan" in villages
+
+
+def test_failed_upload_changes_nothing_and_shows_row_and_column(app, coordinator):
+    """A backlog file with a bad number is refused; the page shows the file, row and
+    column of the problem, and the data of the previous upload stays."""
+    _upload(coordinator)
+    with app.app_context():
+        before = _counts()
+    response = _upload(coordinator, backlog=(io.BytesIO(BAD_BACKLOG.encode()), "backlog.csv"))
+    body = response.get_data(as_text=True)
+    assert "Data ditolak" in body
+    assert "backlog.csv" in body and "jumlah_wajib_ktp" in body
+    assert '<td class="num">3</td><td>jumlah_wajib_ktp</td>' in body
+    assert "/tmp" not in body  # the clerk sees their own file name, not our temp path
+    with app.app_context():
+        assert _counts() == before
+        last = db.session.scalars(select(DataImport).order_by(DataImport.id.desc())).first()
+        assert last.status == "failed" and any(p["row"] == 3 for p in last.errors)
+
+
+def test_crash_while_storing_rolls_everything_back(app, coordinator, monkeypatch):
+    """A failure after villages were written leaves no village behind (one transaction)."""
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_store_backlog", explode)
+    body = _upload(coordinator).get_data(as_text=True)
+    assert "Data ditolak" in body
+    with app.app_context():
+        assert _counts() == {"Village": 0, "BacklogCount": 0, "Team": 0, "Office": 0,
+                             "Harbour": 0}
+        assert db.session.scalars(select(DataImport)).one().status == "failed"
+
+
+def test_files_of_another_regency_are_refused(app, coordinator):
+    """A coordinator of 36.91 cannot load 36.90's villages into their regency."""
+    other = app.test_client()
+    login(other, "koordinator-lain")
+    body = _upload(other, regency="36.91").get_data(as_text=True)
+    assert "Data ditolak" in body and "36.91" in body
+    with app.app_context():
+        assert _counts()["Village"] == 0
+
+
+def test_missing_required_file_is_reported(app, coordinator):
+    """Uploading without the village file names the missing file and stores nothing."""
+    data = _sample_files()
+    del data["villages"]
+    body = coordinator.post("/kabupaten/36.90/unggah", data=data,
+                            content_type="multipart/form-data",
+                            follow_redirects=True).get_data(as_text=True)
+    assert "Data ditolak" in body and "villages" in body
+
+
+def test_wrong_file_type_is_refused_by_the_form(app, coordinator):
+    """A .exe as village file is refused before anything is read."""
+    data = _sample_files(villages=(io.BytesIO(b"MZ"), "desa.exe"))
+    response = coordinator.post("/kabupaten/36.90/unggah", data=data,
+                                content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Jenis berkas tidak sesuai" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DataImport)) == 0
+
+
+def test_reupload_keeps_the_coordinators_overrides(app, coordinator):
+    """A flag set by hand survives a new upload; computed flags are refreshed."""
+    _upload(coordinator)
+    with app.app_context():
+        village = db.session.scalars(select(Village).order_by(Village.kode)).first()
+        kode = village.kode
+    coordinator.post(f"/kabupaten/36.90/desa/{kode}", data={"island": "1", "border": "",
+                                                           "coastal": "", "remote": "0",
+                                                           "hilly": ""})
+    _upload(coordinator)
+    with app.app_context():
+        village = db.session.scalars(select(Village).where(Village.kode == kode)).one()
+        assert village.island_override is True and village.remote_override is False
+        assert village.flag("island") is True
+        assert db.session.scalar(select(func.count()).select_from(BacklogCount)) == 300
+
+
+def test_sample_folder_exists():
+    """The sample regency the upload tests use is in the repository."""
+    assert Path(SAMPLE, "manifest.toml").is_file()
