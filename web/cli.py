@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from web.models import Role
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
               help="province, coordinator or team_lead")
@@ -39,6 +41,7 @@ def create_user_command(username: str, role: str, province_code: str | None,
 
 
 @click.command("load-sample")
+@with_appcontext
 def load_sample_command() -> None:
     """Load the sample regency (sample_data/) if the database has no villages yet."""
     from flask import current_app

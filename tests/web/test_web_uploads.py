@@ -64,13 +64,15 @@ def test_good_upload_of_the_sample_creates_its_villages(app, coordinator):
     response = _upload(coordinator)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert "Data diterima" in body and "150 desa" in body
+    assert "Data diterima" in body
+    assert "150 desa" in body
     with app.app_context():
         counts = _counts()
         assert counts == {"Village": 150, "BacklogCount": 150, "Team": 4, "Office": 1,
                           "Harbour": 1}
         record = db.session.scalars(select(DataImport)).one()
-        assert record.status == "done" and record.code_list == "data contoh"
+        assert record.status == "done"
+        assert record.code_list == "data contoh"
         islands = db.session.scalar(select(func.count()).select_from(Village)
                                     .where(Village.island_computed.is_(True)))
         assert islands > 0
@@ -87,13 +89,15 @@ def test_failed_upload_changes_nothing_and_shows_row_and_column(app, coordinator
     response = _upload(coordinator, backlog=(io.BytesIO(BAD_BACKLOG.encode()), "backlog.csv"))
     body = response.get_data(as_text=True)
     assert "Data ditolak" in body
-    assert "backlog.csv" in body and "jumlah_wajib_ktp" in body
+    assert "backlog.csv" in body
+    assert "jumlah_wajib_ktp" in body
     assert '<td class="num">3</td><td>jumlah_wajib_ktp</td>' in body
     assert "/tmp" not in body  # the clerk sees their own file name, not our temp path
     with app.app_context():
         assert _counts() == before
         last = db.session.scalars(select(DataImport).order_by(DataImport.id.desc())).first()
-        assert last.status == "failed" and any(p["row"] == 3 for p in last.errors)
+        assert last.status == "failed"
+        assert any(p["row"] == 3 for p in last.errors)
 
 
 def test_crash_while_storing_rolls_everything_back(app, coordinator, monkeypatch):
@@ -116,7 +120,8 @@ def test_files_of_another_regency_are_refused(app, coordinator):
     other = app.test_client()
     login(other, "koordinator-lain")
     body = _upload(other, regency="36.91").get_data(as_text=True)
-    assert "Data ditolak" in body and "36.91" in body
+    assert "Data ditolak" in body
+    assert "36.91" in body
     with app.app_context():
         assert _counts()["Village"] == 0
 
@@ -128,7 +133,8 @@ def test_missing_required_file_is_reported(app, coordinator):
     body = coordinator.post("/kabupaten/36.90/unggah", data=data,
                             content_type="multipart/form-data",
                             follow_redirects=True).get_data(as_text=True)
-    assert "Data ditolak" in body and "villages" in body
+    assert "Data ditolak" in body
+    assert "villages" in body
 
 
 def test_wrong_file_type_is_refused_by_the_form(app, coordinator):
@@ -154,7 +160,8 @@ def test_reupload_keeps_the_coordinators_overrides(app, coordinator):
     _upload(coordinator)
     with app.app_context():
         village = db.session.scalars(select(Village).where(Village.kode == kode)).one()
-        assert village.island_override is True and village.remote_override is False
+        assert village.island_override is True
+        assert village.remote_override is False
         assert village.flag("island") is True
         assert db.session.scalar(select(func.count()).select_from(BacklogCount)) == 300
 

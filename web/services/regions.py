@@ -44,6 +44,7 @@ def ensure_province(code: str) -> Province:
     if province is None:
         province = Province(code=code, name=PROVINCE_NAMES.get(code, f"Provinsi {code}"))
         db.session.add(province)
+        db.session.flush()  # rows pointing at it may follow in the same flush
     return province
 
 
@@ -58,6 +59,7 @@ def ensure_regency(code: str, name: str | None = None) -> Regency:
                           name=name or f"Kabupaten/Kota {code}",
                           timezone=timezone_of(province.code))
         db.session.add(regency)
+        db.session.flush()
     elif name:
         regency.name = name
     return regency
