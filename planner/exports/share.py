@@ -1,0 +1,69 @@
+"""Sharing a day's route from a phone: WhatsApp text and links, navigation links per stop."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from planner.exports._common import (
+    chunk_text,
+    clock,
+    day_text,
+    route_of_day,
+    stop_label,
+    team_name,
+)
+from planner.plan import Plan, Stop
+
+WHATSAPP_URL = "https://wa.me/?text="
+GOOGLE_MAPS_DIR_URL = "https://www.google.com/maps/dir/?api=1&destination="
+
+
+def _coord(value: float) -> str:
+    # six decimals is ~0.1 m: plenty, and keeps URLs short and stable
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def navigation_links(stop: Stop) -> dict[str, str]:
+    """``{"geo": "geo:lat,lng", "google_maps": "https://www.google.com/maps/dir/..."}``.
+
+    ``geo:`` opens the phone's own map app (works offline with OsmAnd or Maps.me); the
+    Google Maps URL starts directions to the stop.  Empty for a stop without coordinates.
+    """
+    if stop.lat is None or stop.lon is None:
+        return {}
+    lat_lng = f"{_coord(stop.lat)},{_coord(stop.lon)}"
+    return {"geo": f"geo:{lat_lng}", "google_maps": f"{GOOGLE_MAPS_DIR_URL}{lat_lng}"}
+
+
+def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
+    """The day's route of ``team_id`` as a WhatsApp message (Indonesian, times in WIB).
+
+    A bold title with team and date, one numbered line per stop (arrival and departure,
+    village, kecamatan, expected recordings) followed by its Google Maps link, and a total.
+    Raises :class:`~planner.errors.ParameterError` when the team does not work that day.
+    """
+    route = route_of_day(plan, team_id, day)
+    lines = [f"*Jadwal perekaman KTP-el {team_name(plan, team_id)}*",
+             f"{day_text(route.date)}", ""]
+    if not route.stops:
+        lines.append("Tidak ada kunjungan hari ini.")
+        return "\n".join(lines)
+    lines.append(f"Berangkat {clock(route.start_s)} WIB")
+    for s in route.stops:
+        kec = f", Kec. {s.kecamatan}" if s.kecamatan else ""
+        lines.append(f"{s.sequence}. {clock(s.arrival_s)}-{clock(s.departure_s)} "
+                     f"{stop_label(s)}{chunk_text(s)}{kec}: perkiraan "
+                     f"{s.expected_recordings} orang")
+        link = navigation_links(s).get("google_maps")
+        if link:
+            lines.append(f"   {link}")
+    lines += [f"Kembali ke kantor {clock(route.end_s)} WIB", "",
+              f"Total: {len(route.stops)} kunjungan, perkiraan {route.expected_recordings} "
+              "orang direkam."]
+    return "\n".join(lines)
+
+
+def whatsapp_url(text: str) -> str:
+    """``https://wa.me/?text=`` + ``text`` percent-encoded (UTF-8, spaces as ``%20``)."""
+    return WHATSAPP_URL + quote(text, safe="")
