@@ -1,0 +1,130 @@
+"""Run a solve in its own process and enforce its time limit from outside.
+
+OR-Tools' C++ search never sees Python signals, and a crash inside it would take the caller
+down with it.  :func:`solve_isolated` therefore starts a fresh process (``forkserver`` where
+available, else ``spawn``: never a plain fork of a threaded web worker), streams every
+improvement back through a queue, and kills the process when it overruns its limit by a
+margin.  The caller always gets a :class:`~planner.solution.Solution`: the child's own result,
+or, when the child crashed or was killed, the best plan it reported so far with status
+``FAILED``.  Every plan is checked again here with :func:`~planner.checking.check_routes`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from planner.checking import check_routes
+from planner.instance import Instance
+from planner.solution import ProgressCallback, Solution, SolveStatus
+
+#: Seconds a child may overrun its limit before it is killed (plus 10 % of the limit); covers
+#: process start-up and the final pass.
+DEFAULT_MARGIN_S = 5.0
+
+
+def _context() -> Any:
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["planner.solver.search"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | None) -> None:
+    """Process entry point: run the search, stream improvements, send the result."""
+    from planner.solver.search import run_search
+
+    def observer(routes: tuple[tuple[int, ...], ...], elapsed_s: float, prize: int,
+                 travel_s: int) -> None:
+        out.put(("progress", routes, elapsed_s, prize, travel_s))
+
+    if fault == "crash":
+        os._exit(3)
+    if fault == "raise":
+        raise RuntimeError("test fault: the solver raised")
+    solution = run_search(instance, observer=observer, **kwargs)
+    if fault == "hang":  # a stuck search that never returns, after reporting its plans
+        time.sleep(3600)
+    out.put(("done", solution))
+
+
+def solve_isolated(instance: Instance, *, time_limit_s: float, seed: int,
+                   solution_limit: int | None = None, progress: ProgressCallback | None = None,
+                   initial_routes: Sequence[Sequence[int]] | None = None) -> Solution:
+    """Like :func:`planner.solver.solve`, in a child process that is killed if it overruns.
+
+    Never raises for a crash or a hang of the search: those return ``FAILED`` with the best
+    plan the child reported before (or no routes).
+    """
+    return run_isolated(instance, time_limit_s=time_limit_s, seed=seed,
+                        solution_limit=solution_limit, progress=progress,
+                        initial_routes=initial_routes)
+
+
+def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
+                 solution_limit: int | None = None, progress: ProgressCallback | None = None,
+                 initial_routes: Sequence[Sequence[int]] | None = None,
+                 margin_s: float = DEFAULT_MARGIN_S, fault: str | None = None) -> Solution:
+    """:func:`solve_isolated` with the kill margin and a fault to inject (tests only)."""
+    started = time.monotonic()
+    kwargs = {"time_limit_s": time_limit_s, "seed": seed, "solution_limit": solution_limit,
+              "initial_routes": None if initial_routes is None
+              else [list(r) for r in initial_routes]}
+    ctx = _context()
+    out = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(instance, kwargs, out, fault), daemon=True)
+    proc.start()
+    kill_at = started + time_limit_s * 1.1 + margin_s
+    best: tuple[tuple[tuple[int, ...], ...], int, int] | None = None
+    history: list[tuple[float, int, int]] = []
+    result: Solution | None = None
+    why = ""
+    while result is None:
+        try:
+            msg = out.get(timeout=0.05)
+        except queue.Empty:
+            if not proc.is_alive():
+                # Drain what the child sent just before it ended.
+                try:
+                    msg = out.get(timeout=0.2)
+                except queue.Empty:
+                    why = f"solver process ended without a result (exit code {proc.exitcode})"
+                    break
+            elif time.monotonic() > kill_at:
+                proc.kill()
+                why = f"solver process killed after overrunning its {time_limit_s:g} s limit"
+                break
+            else:
+                continue
+        if msg[0] == "progress":
+            _, routes, elapsed_s, prize, travel_s = msg
+            best = (routes, prize, travel_s)
+            history.append((elapsed_s, prize, travel_s))
+            if progress is not None:
+                progress(elapsed_s, prize, travel_s)
+        else:
+            result = msg[1]
+    proc.join(timeout=5)
+    if proc.is_alive():  # pragma: no cover - join after kill should always succeed
+        proc.kill()
+        proc.join(timeout=5)
+    out.close()
+    wall = time.monotonic() - started
+    if result is not None:
+        report = check_routes(instance, result.routes)
+        if result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL) and not report.ok:
+            return Solution(result.routes, SolveStatus.FAILED, report.prize, report.travel_s,
+                            wall, result.first_feasible_s, result.progress, seed,
+                            "; ".join(report.violations))
+        return result
+    empty = tuple(() for _ in instance.vehicles)
+    if best is not None and check_routes(instance, best[0]).ok:
+        return Solution(best[0], SolveStatus.FAILED, best[1], best[2], wall,
+                        history[0][0] if history else None, tuple(history), seed,
+                        f"{why}; returning the best plan it reported")
+    return Solution(empty, SolveStatus.FAILED, wall_s=wall, seed=seed, message=why)

@@ -1,0 +1,192 @@
+"""The search: a greedy first plan, OR-Tools local search in rounds, a final insertion pass.
+
+Design (measured in ``docs/benchmarks.md``):
+
+1. *Construction*: :func:`insert_greedy` by prize density gives a plan in milliseconds.
+2. *Penalty scaling*: a dropped visit costs ``prize * penalty_per_prize`` where one prize unit is
+   worth ``penalty_factor`` typical detours (mean distance to the nearest visits, divided by
+   the mean prize).  Penalties that dwarf travel blind the guided local search; penalties near
+   the travel scale let it trade travel for room.  Our :class:`BestTracker` keeps the best plan
+   by prize regardless of OR-Tools' own cost.
+3. *Rounds*: OR-Tools guided local search from the best plan, with the operators that insert
+   and swap optional visits; between rounds a ruin-and-recreate step (remove a few related
+   visits, re-insert by noisy prize density) restarts it from a new neighbourhood.
+4. *Final pass*: greedy insertion of anything that still fits.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from ortools.constraint_solver import (
+    pywrapcp,
+    routing_enums_pb2,
+)
+
+from planner.checking import check_routes
+from planner.instance import Instance
+from planner.solution import ProgressCallback, Solution, SolveStatus
+from planner.solver.insertion import insert_greedy
+from planner.solver.lns import RuinRecreate
+from planner.solver.model import RoutingModel, build_model
+from planner.solver.tracking import BestTracker, Observer
+
+Routes = tuple[tuple[int, ...], ...]
+
+_OPERATORS_ON = (
+    "use_relocate_and_make_active", "use_exchange_and_make_active", "use_extended_swap_active",
+    "use_make_active", "use_swap_active", "use_make_inactive", "use_relocate_expensive_chain",
+)
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Knobs of the search (the defaults are the measured best; see docs/benchmarks.md)."""
+
+    #: Penalty of a dropped visit for OR-Tools, in typical detours per average prize.
+    penalty_factor: float = 3.0
+    #: Travel worth one prize unit in the ruin-and-recreate value, same unit.
+    travel_factor: float = 10.0
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    #: Operators switched on beyond OR-Tools' defaults.
+    operators: tuple[str, ...] = ()
+    #: Share of each round given to OR-Tools (the rest goes to ruin and recreate).
+    ortools_share: float = 0.2
+    #: Seconds per round (ruin-and-recreate segment followed by an OR-Tools segment).
+    round_s: float = 2.5
+    #: Steps per round in the deterministic ``solution_limit`` mode, for each part.
+    steps_per_round: int = 60
+
+
+def penalty_per_prize(instance: Instance, factor: float) -> int:
+    """Penalty per prize unit: ``factor`` typical detours per average prize."""
+    prizes = [v.prize for v in instance.visits if v.prize > 0]
+    if not prizes:
+        return 1
+    locs = np.unique([v.location for v in instance.visits])
+    sub = instance.duration_s[np.ix_(locs, locs)].astype(np.float64)
+    if len(locs) > 1:
+        np.fill_diagonal(sub, np.inf)
+        near = np.sort(sub, axis=1)[:, : min(5, len(locs) - 1)]
+        detour = float(np.mean(near))
+    else:
+        detour = float(np.mean(instance.duration_s)) or 1.0
+    return max(1, round(factor * max(detour, 1.0) / float(np.mean(prizes))))
+
+
+def _params(config: SearchConfig, *, limit_s: float, solution_limit: int | None) -> Any:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic)
+    for name in config.operators:
+        setattr(params.local_search_operators, name, 3)  # BOOL_TRUE
+    params.time_limit.FromMilliseconds(max(1, int(limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    return params
+
+
+def run_search(instance: Instance, *, time_limit_s: float, seed: int,
+               solution_limit: int | None = None, progress: ProgressCallback | None = None,
+               initial_routes: Sequence[Sequence[int]] | None = None,
+               config: SearchConfig | None = None, observer: Observer | None = None
+               ) -> Solution:
+    """The search behind :func:`planner.solver.solve` with explicit knobs.
+
+    ``observer`` gets each improving plan itself (used to stream plans out of a child process).
+    """
+    cfg = config or SearchConfig()
+    started = time.monotonic()
+    deadline = started + time_limit_s
+    tracker = BestTracker(instance, progress, started, observer)
+    rng = random.Random(seed)
+    n_veh = len(instance.vehicles)
+    start: list[list[int]] = [[] for _ in range(n_veh)]
+    if initial_routes is not None and check_routes(instance, initial_routes).ok:
+        start = [list(r) for r in initial_routes]
+        tracker.offer(start)
+    greedy, pins_ok = insert_greedy(instance, start)
+    if pins_ok:
+        tracker.offer(greedy)
+    if n_veh == 0 or not instance.visits:
+        trivial = "ROUTING_OPTIMAL" if pins_ok else "ROUTING_INFEASIBLE"
+        return _finish(instance, tracker, started, seed, trivial, 0)
+
+    model = None
+    if cfg.ortools_share > 0 or tracker.routes is None:
+        model = build_model(instance,
+                            penalty_per_prize=penalty_per_prize(instance, cfg.penalty_factor))
+        model.routing.CloseModelWithParameters(_params(cfg, limit_s=1.0, solution_limit=None))
+        model.routing.AddAtSolutionCallback(lambda: tracker.offer(model.current_routes()))
+    lns = RuinRecreate(instance, rng, penalty_per_prize(instance, cfg.travel_factor))
+    det = solution_limit is not None
+    rounds = solution_limit if det else None
+    status_name = "ROUTING_NOT_SOLVED"
+    done = 0
+    current = tracker.routes
+
+    def elapsed_share() -> float:
+        if det:
+            return done / max(1, solution_limit or 1)
+        return (time.monotonic() - started) / time_limit_s
+
+    while (rounds is None or done < rounds) and time.monotonic() < deadline - 0.01:
+        now = time.monotonic()
+        round_end = min(deadline, now + cfg.round_s)
+        lns_end = now + (round_end - now) * (1.0 - cfg.ortools_share)
+        if current is not None:
+            current = lns.run(current, until=deadline if det else lns_end,
+                              max_steps=cfg.steps_per_round if det else None,
+                              offer=tracker.offer, progress_of_time=elapsed_share)
+        if model is not None and (cfg.ortools_share > 0 or tracker.routes is None):
+            limit = max(0.05, (deadline if det else round_end) - time.monotonic())
+            params = _params(cfg, limit_s=limit,
+                             solution_limit=cfg.steps_per_round if det else None)
+            status_name = _run_round(model, params, tracker.routes, tracker)
+            current = current if current is not None else tracker.routes
+        done += 1
+    if tracker.routes is not None:
+        final, _ = insert_greedy(instance, tracker.routes)
+        tracker.offer(final)
+    return _finish(instance, tracker, started, seed, status_name, done)
+
+
+def _run_round(model: RoutingModel, params: Any, routes: Routes | None,
+               tracker: BestTracker) -> str:
+    routing = model.routing
+    assignment = model.assignment_from(routes) if routes is not None else None
+    if assignment is not None:
+        routing.SolveFromAssignmentWithParameters(assignment, params)
+    else:
+        routing.SolveWithParameters(params)
+    return str(routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status()))
+
+
+def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
+            status_name: str, rounds: int) -> Solution:
+    wall = time.monotonic() - started
+    if tracker.routes is None:
+        status = (SolveStatus.INFEASIBLE if status_name == "ROUTING_INFEASIBLE"
+                  else SolveStatus.NO_SOLUTION)
+        empty = tuple(() for _ in instance.vehicles)
+        return Solution(empty, status, wall_s=wall, seed=seed,
+                        message=f"no plan found ({status_name})")
+    report = check_routes(instance, tracker.routes)
+    if not report.ok:  # never expected: the tracker only keeps clean plans
+        return Solution(tracker.routes, SolveStatus.FAILED, report.prize, report.travel_s, wall,
+                        tracker.first_feasible_s, tuple(tracker.history), seed,
+                        "; ".join(report.violations))
+    # OR-Tools' optimality is about its penalty-weighted cost, not our lexicographic
+    # objective: only the trivial case (nothing to search) is reported optimal.
+    status = SolveStatus.OPTIMAL if status_name == "ROUTING_OPTIMAL" and rounds == 0 \
+        else SolveStatus.FEASIBLE
+    return Solution(tracker.routes, status, report.prize, report.travel_s, wall,
+                    tracker.first_feasible_s, tuple(tracker.history), seed,
+                    f"{rounds} round(s); last OR-Tools status {status_name}")
