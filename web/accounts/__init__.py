@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import Length, Regexp
 
+from web.forms import required
 from web.models import Role
 from web.scoping import require_managed_user, require_regency
 from web.services.accounts import AccountError, create_user, random_password, set_active
@@ -21,11 +23,11 @@ bp = Blueprint("accounts", __name__, url_prefix="/kabupaten/<regency_code>/pengg
 class TeamLeadForm(FlaskForm):
     """A new team-lead account; its password is generated and shown once."""
 
-    username = StringField("Nama pengguna", validators=[
-        DataRequired(), Length(max=80),
-        Regexp(r"^[a-zA-Z0-9._-]+$", message="Hanya huruf, angka, titik, garis bawah, strip")])
-    full_name = StringField("Nama lengkap", validators=[Length(max=120)])
-    team_id = SelectField("Tim", coerce=int, validators=[DataRequired()])
+    username = StringField(_l("Nama pengguna"), validators=[
+        required(), Length(max=80),
+        Regexp(r"^[a-zA-Z0-9._-]+$", message=_l("Hanya huruf, angka, titik, garis bawah, strip"))])
+    full_name = StringField(_l("Nama lengkap"), validators=[Length(max=120)])
+    team_id = SelectField(_l("Tim"), coerce=int, validators=[required()])
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from web.extensions import limiter, login_limit_key
+from web.forms import required
 from web.services.accounts import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
@@ -19,8 +21,8 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Nama pengguna"), validators=[required(), Length(max=80)])
+    password = PasswordField(_l("Kata sandi"), validators=[required(), Length(max=200)])
 
 
 def _login_limit() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -16,16 +17,17 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from web.forms import required
 from web.models import Team
 from web.scoping import can_write_regency, require_regency, require_team
 from web.services.teams import TeamData, list_teams, offices_of, save_team, team_leads_of
 
 bp = Blueprint("teams", __name__)
 
-WEEKDAYS = [(1, "Senin"), (2, "Selasa"), (3, "Rabu"), (4, "Kamis"), (5, "Jumat"),
-            (6, "Sabtu"), (7, "Minggu")]
+WEEKDAYS = [(1, _l("Senin")), (2, _l("Selasa")), (3, _l("Rabu")), (4, _l("Kamis")),
+            (5, _l("Jumat")), (6, _l("Sabtu")), (7, _l("Minggu"))]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -38,20 +40,20 @@ class CheckboxesField(SelectMultipleField):
 class TeamForm(FlaskForm):
     """Everything the planner needs to know about a team."""
 
-    name = StringField("Nama tim", validators=[DataRequired(), Length(max=200)])
-    base_office_id = SelectField("Kantor asal", coerce=int)
-    kits = IntegerField("Jumlah alat rekam", default=1,
-                        validators=[DataRequired(), NumberRange(min=1, max=10)])
-    boat_capable = BooleanField("Bisa menyeberang dengan perahu")
-    workdays = CheckboxesField("Hari kerja", coerce=int,
+    name = StringField(_l("Nama tim"), validators=[required(), Length(max=200)])
+    base_office_id = SelectField(_l("Kantor asal"), coerce=int)
+    kits = IntegerField(_l("Jumlah alat rekam"), default=1,
+                        validators=[required(), NumberRange(min=1, max=10)])
+    boat_capable = BooleanField(_l("Bisa menyeberang dengan perahu"))
+    workdays = CheckboxesField(_l("Hari kerja"), coerce=int,
                                choices=[SelectChoice(n, day) for n, day in WEEKDAYS],
                                default=[1, 2, 3, 4, 5])
-    day_start = TimeField("Jam mulai", validators=[Optional()])
-    day_end = TimeField("Jam selesai", validators=[Optional()])
-    daily_cap = IntegerField("Batas perekaman per hari (kosong = tanpa batas)",
+    day_start = TimeField(_l("Jam mulai"), validators=[Optional()])
+    day_end = TimeField(_l("Jam selesai"), validators=[Optional()])
+    daily_cap = IntegerField(_l("Batas perekaman per hari (kosong = tanpa batas)"),
                              validators=[Optional(), NumberRange(min=1, max=1000)])
-    lead_user_id = SelectField("Akun ketua tim", coerce=int)
-    active = BooleanField("Tim aktif", default=True)
+    lead_user_id = SelectField(_l("Akun ketua tim"), coerce=int)
+    active = BooleanField(_l("Tim aktif"), default=True)
 
     def validate_day_end(self, field: TimeField) -> None:
         """The day must end after it starts."""
@@ -65,9 +67,9 @@ def _form(regency_code: str, team: Team | None) -> TeamForm:
         form.workdays.data = list(team.workday_numbers or (1, 2, 3, 4, 5))
         form.base_office_id.data = team.base_office_id or 0
         form.lead_user_id.data = team.leads[0].id if team.leads else 0
-    form.base_office_id.choices = [SelectChoice(0, "— pilih —")] + [
+    form.base_office_id.choices = [SelectChoice(0, _l("— pilih —"))] + [
         SelectChoice(o.id, o.name) for o in offices_of(regency_code)]
-    form.lead_user_id.choices = [SelectChoice(0, "— belum ada —")] + [
+    form.lead_user_id.choices = [SelectChoice(0, _l("— belum ada —"))] + [
         SelectChoice(u.id, f"{u.full_name or u.username} ({u.username})")
         for u in team_leads_of(regency_code)]
     return form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
@@ -16,20 +17,20 @@ from web.services.imports import FILE_KINDS, UploadedFile, import_upload, latest
 bp = Blueprint("uploads", __name__, url_prefix="/kabupaten/<regency_code>/unggah")
 
 LABELS = {
-    "villages": "Batas desa (GeoPackage, GeoJSON atau Shapefile dalam ZIP)",
-    "backlog": "Jumlah wajib KTP dan belum rekam per desa (Excel atau CSV)",
-    "offices": "Kantor Disdukcapil (CSV)",
-    "harbours": "Pelabuhan (CSV, bila ada desa pulau)",
-    "teams": "Tim keliling (CSV, boleh dikosongkan)",
-    "neighbours": "Wilayah tetangga untuk tanda perbatasan (boleh dikosongkan)",
-    "overrides": "Koreksi tanda desa (CSV, boleh dikosongkan)",
+    "villages": _l("Batas desa (GeoPackage, GeoJSON atau Shapefile dalam ZIP)"),
+    "backlog": _l("Jumlah wajib KTP dan belum rekam per desa (Excel atau CSV)"),
+    "offices": _l("Kantor Disdukcapil (CSV)"),
+    "harbours": _l("Pelabuhan (CSV, bila ada desa pulau)"),
+    "teams": _l("Tim keliling (CSV, boleh dikosongkan)"),
+    "neighbours": _l("Wilayah tetangga untuk tanda perbatasan (boleh dikosongkan)"),
+    "overrides": _l("Koreksi tanda desa (CSV, boleh dikosongkan)"),
 }
 
 
 class UploadForm(FlaskForm):
     """One file field per kind of file, plus the code list the files follow."""
 
-    code_list = StringField("Sumber kode wilayah (misalnya Kepmendagri 100.1.1-6117/2022)",
+    code_list = StringField(_l("Sumber kode wilayah (misalnya Kepmendagri 100.1.1-6117/2022)"),
                             validators=[Optional(), Length(max=200)])
 
 
@@ -37,7 +38,7 @@ for _kind in FILE_KINDS:
     setattr(UploadForm, _kind.role, FileField(
         LABELS[_kind.role],
         validators=[FileAllowed([e.lstrip(".") for e in _kind.extensions],
-                                "Jenis berkas tidak sesuai")]))
+                                _l("Jenis berkas tidak sesuai"))]))
 
 
 @bp.route("", methods=["GET", "POST"])

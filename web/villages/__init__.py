@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField
@@ -22,18 +23,18 @@ from web.services.villages import (
 
 bp = Blueprint("villages", __name__, url_prefix="/kabupaten/<regency_code>/desa")
 
-_CHOICES = [SelectChoice("", "Otomatis (hasil hitung)"), SelectChoice("1", "Ya"),
-            SelectChoice("0", "Tidak")]
+_CHOICES = [SelectChoice("", _l("Otomatis (hasil hitung)")), SelectChoice("1", _l("Ya")),
+            SelectChoice("0", _l("Tidak"))]
 
 
 class OverrideForm(FlaskForm):
     """One choice per flag: automatic, yes or no."""
 
-    island = SelectField("Pulau", choices=_CHOICES, default="")
-    border = SelectField("Perbatasan", choices=_CHOICES, default="")
-    coastal = SelectField("Pesisir", choices=_CHOICES, default="")
-    remote = SelectField("Terpencil", choices=_CHOICES, default="")
-    hilly = SelectField("Perbukitan", choices=_CHOICES, default="")
+    island = SelectField(_l("Pulau"), choices=_CHOICES, default="")
+    border = SelectField(_l("Perbatasan"), choices=_CHOICES, default="")
+    coastal = SelectField(_l("Pesisir"), choices=_CHOICES, default="")
+    remote = SelectField(_l("Terpencil"), choices=_CHOICES, default="")
+    hilly = SelectField(_l("Perbukitan"), choices=_CHOICES, default="")
 
 
 def _flags_from_request() -> tuple[str, ...]:
