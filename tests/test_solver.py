@@ -1,0 +1,173 @@
+"""The solver returns plans that keep every rule, prefers prize, and is reproducible."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from planner.checking import check_routes
+from planner.instance import Instance, Location, Vehicle, Visit
+from planner.solution import SolveStatus
+from planner.solver import solve, solve_isolated
+from planner.solver.isolated import run_isolated
+
+
+def random_instance(seed: int, *, n_visits: int = 14, vehicles: int = 3,
+                    capacity: int | None = None, windows: bool = True) -> Instance:
+    """Random points in a 10 km square; some windows, demands, groups and boat-only visits."""
+    rng = random.Random(seed)
+    pts = [(5000.0, 5000.0)] + [(rng.uniform(0, 10000), rng.uniform(0, 10000))
+                                for _ in range(n_visits)]
+    xy = np.array(pts)
+    dist = np.rint(np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))).astype(np.int64)
+    dur = dist // 5  # 5 m/s
+    visits = []
+    for i in range(n_visits):
+        window = None
+        if windows and rng.random() < 0.3:
+            open_s = 28800 + rng.randrange(0, 3 * 3600)
+            window = (open_s, open_s + 2 * 3600)
+        visits.append(Visit(
+            f"v{i}", i + 1, rng.randint(1, 50), rng.choice([600, 1200, 1800]),
+            rng.randint(5, 40), time_window_s=window,
+            allowed_vehicles=(0,) if rng.random() < 0.1 else None,
+            group="g" if i in (2, 3) else None))
+    vehs = tuple(Vehicle(f"k{k}", f"t{k}", 0, 0, 28800, 28800 + 3 * 3600, capacity,
+                         boat_capable=k == 0) for k in range(vehicles))
+    locs = tuple(Location(f"p{i}") for i in range(n_visits + 1))
+    return Instance(f"rand{seed}", locs, tuple(visits), vehs, dur, dist)
+
+
+def line_instance(visits: list[dict[str, Any]], *, vehicles: int = 2, shift_s: int = 1000,
+                  capacity: int | None = None) -> Instance:
+    """Depot at 0 and points 1..5 on a line, 10 s apart."""
+    n = 6
+    dur = np.array([[abs(i - j) * 10 for j in range(n)] for i in range(n)], dtype=np.int64)
+    vis = tuple(Visit(**{"visit_id": f"v{i}", "location": 1, "prize": 10, "service_s": 5,
+                         "demand": 1, **spec}) for i, spec in enumerate(visits))
+    vehs = tuple(Vehicle(f"k{k}", f"t{k}", 0, 0, 0, shift_s, capacity) for k in range(vehicles))
+    locs = tuple(Location(f"p{i}") for i in range(n))
+    return Instance("line", locs, vis, vehs, dur, dur)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("capacity", [30, None])
+def test_plans_are_check_clean(seed: int, capacity: int | None) -> None:
+    """Plans on random instances, tight or loose capacity, keep every rule."""
+    inst = random_instance(seed, capacity=capacity)
+    sol = solve(inst, time_limit_s=1.0, seed=seed, solution_limit=2)
+    report = check_routes(inst, sol.routes)
+    assert sol.status is SolveStatus.FEASIBLE
+    assert report.ok, report.violations
+    assert sol.prize == report.prize > 0
+    assert sol.travel_s == report.travel_s
+
+
+def test_scarce_room_goes_to_the_higher_prize() -> None:
+    """Two visits at one place with room for only one: the higher prize is made."""
+    inst = line_instance([{"prize": 5, "service_s": 50}, {"prize": 9, "service_s": 50}],
+                         vehicles=1, shift_s=80)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=2)
+    assert sol.routes == ((1,),)
+
+
+def test_boat_only_visits_ride_boat_teams() -> None:
+    """Island visits allowed only to the boat team are made only by it."""
+    inst = line_instance([{"allowed_vehicles": (1,), "location": k % 5 + 1} for k in range(6)],
+                         vehicles=3)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=2)
+    assert check_routes(inst, sol.routes).ok
+    assert sorted(sol.routes[1]) == list(range(6))
+    assert sol.routes[0] == sol.routes[2] == ()
+
+
+def test_pins_are_honoured() -> None:
+    """A pinned zero-prize visit (never worth it by prize) is made, on its vehicle."""
+    inst = line_instance([{"prize": 0, "location": 5, "pinned_vehicle": 1},
+                          {"prize": 50, "location": 5},
+                          {"prize": 40, "location": 1}], vehicles=2, shift_s=110)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=2)
+    assert check_routes(inst, sol.routes).ok
+    assert 0 in sol.routes[1]
+
+
+def test_chunks_of_a_group_never_share_a_vehicle() -> None:
+    """Visits of one group are spread over vehicles, one each at most."""
+    inst = line_instance([{"group": "desa-a"} for _ in range(4)] + [{"location": 2}],
+                         vehicles=2)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=2)
+    assert check_routes(inst, sol.routes).ok
+    for route in sol.routes:
+        assert sum(1 for i in route if inst.visits[i].group == "desa-a") == 1
+
+
+def test_unkeepable_pin_is_reported_not_raised() -> None:
+    """A pin that no route can keep yields no plan, with a status saying so."""
+    inst = line_instance([{"location": 5, "pinned_vehicle": 0}], vehicles=1, shift_s=50)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=1)
+    assert sol.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_SOLUTION)
+    assert sol.routes == ((),)
+
+
+def test_same_seed_same_routes() -> None:
+    """In the deterministic solution_limit mode a fixed seed gives identical routes."""
+    inst = random_instance(7, n_visits=25, capacity=60)
+    first = solve(inst, time_limit_s=20.0, seed=3, solution_limit=3)
+    second = solve(inst, time_limit_s=20.0, seed=3, solution_limit=3)
+    assert first.routes == second.routes
+    assert check_routes(inst, first.routes).ok
+
+
+def test_progress_reports_improvements() -> None:
+    """Progress is called at each improvement, with a rising (prize, -travel)."""
+    seen: list[tuple[float, int, int]] = []
+    inst = random_instance(4, n_visits=20)
+    sol = solve(inst, time_limit_s=0.5, seed=0, progress=lambda *a: seen.append(a))
+    assert seen
+    assert seen[-1][1] == sol.prize
+    keys = [(p, -t) for _, p, t in seen]
+    assert keys == sorted(keys)
+    assert sol.first_feasible_s is not None
+    assert sol.first_feasible_s < 0.5
+
+
+def test_initial_routes_seed_the_search() -> None:
+    """A valid starting plan is never worsened."""
+    inst = random_instance(5)
+    start = solve(inst, time_limit_s=0.5, seed=1)
+    sol = solve(inst, time_limit_s=0.3, seed=2, initial_routes=start.routes)
+    assert sol.prize >= start.prize
+    assert check_routes(inst, sol.routes).ok
+
+
+def test_isolated_solve_returns_a_clean_plan() -> None:
+    """The same search in its own process returns a check-clean plan and streams progress."""
+    inst = random_instance(6)
+    seen: list[int] = []
+    sol = solve_isolated(inst, time_limit_s=0.5, seed=0, progress=lambda t, p, d: seen.append(p))
+    assert sol.status is SolveStatus.FEASIBLE
+    assert check_routes(inst, sol.routes).ok
+    assert seen
+    assert seen[-1] == sol.prize
+
+
+@pytest.mark.parametrize("fault", ["crash", "raise"])
+def test_isolated_survives_a_dying_child(fault: str) -> None:
+    """A child that crashes or raises gives FAILED, never an exception in the caller."""
+    sol = run_isolated(random_instance(1), time_limit_s=0.5, seed=0, fault=fault, margin_s=1.0)
+    assert sol.status is SolveStatus.FAILED
+    assert "ended without a result" in sol.message
+
+
+def test_isolated_kills_a_hanging_child() -> None:
+    """A child that overruns is killed; the best plan it reported comes back as FAILED."""
+    inst = random_instance(2)
+    sol = run_isolated(inst, time_limit_s=0.3, seed=0, fault="hang", margin_s=0.7)
+    assert sol.status is SolveStatus.FAILED
+    assert "killed" in sol.message
+    assert sol.wall_s < 5
+    assert check_routes(inst, sol.routes).ok
+    assert sol.prize > 0
