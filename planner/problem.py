@@ -257,8 +257,11 @@ def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence
             raise InfeasibleError(f"pin {pin.village_code}: team {pin.team_id} does not work "
                                   f"on {pin.date.isoformat()}")
         k = by_vehicle[key]
-        idx = next((i for i, v in enumerate(out) if v.village_code == pin.village_code
-                    and v.pinned_vehicle is None), None)
+        free = [i for i, v in enumerate(out)
+                if v.village_code == pin.village_code and v.pinned_vehicle is None]
+        # the first chunk this team-day can make (a smaller team may only fit the last one)
+        idx = next((i for i in free if out[i].allowed_vehicles is None
+                    or k in out[i].allowed_vehicles), free[0] if free else None)
         if idx is None:
             why = excluded.get(pin.village_code)
             raise InfeasibleError(f"pin {pin.village_code}: village cannot be visited"
