@@ -94,3 +94,52 @@ def test_inspect_banten(tmp_path):
     assert sorted(r["kode"] for r in records if r["island"]) == ["36.04.08.2009",
                                                                  "36.04.13.2009"]
     assert "232.020" in result.output
+
+
+def test_plan_export_solve_and_check_round_trip(tmp_path):
+    """plan writes a plan; export-instance + solve-instance + check-plan score it the same."""
+    runner = CliRunner()
+    plan_path, inst_path, plan2 = tmp_path / "p.json", tmp_path / "i.json", tmp_path / "p2.json"
+    week = ["--regency", "36.90", "--week", "2026-11-30"]
+    result = runner.invoke(main, ["plan", "--data", str(SAMPLE), *week, "--time-limit", "2",
+                                  "--out", str(plan_path)])
+    assert result.exit_code == 0, result.output
+    assert "Total:" in result.output and "Belum dijadwalkan" in result.output
+    result = runner.invoke(main, ["export-instance", "--data", str(SAMPLE), *week, "--out",
+                                  str(inst_path)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["check-plan", str(inst_path), str(plan_path)])
+    assert result.exit_code == 0, result.output
+    prize = json.loads(plan_path.read_text())["summary"]["prize"]
+    assert f"prize={prize}" in result.output
+    result = runner.invoke(main, ["solve-instance", str(inst_path), "--time-limit", "2",
+                                  "--out", str(plan2)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["check-plan", str(inst_path), str(plan2)])
+    assert result.exit_code == 0 and result.output.startswith("OK")
+
+
+def test_check_plan_fails_on_a_broken_plan(tmp_path):
+    """check-plan exits 1 and prints the violation when a stop is visited twice."""
+    runner = CliRunner()
+    inst_path = tmp_path / "i.json"
+    runner.invoke(main, ["export-instance", "--data", str(SAMPLE), "--regency", "36.90",
+                         "--week", "2026-11-30", "--out", str(inst_path)])
+    inst = json.loads(inst_path.read_text())
+    visit = inst["visits"][0]["visit_id"]
+    vehicles = [v["vehicle_id"] for v in inst["vehicles"][:2]]
+    broken = {"routes": [{"vehicle_id": v, "stops": [{"visit_id": visit}]} for v in vehicles]}
+    plan_path = tmp_path / "broken.json"
+    plan_path.write_text(json.dumps(broken))
+    result = runner.invoke(main, ["check-plan", str(inst_path), str(plan_path)])
+    assert result.exit_code == 1
+    assert "VIOLATION" in result.output and visit in result.output
+
+
+def test_plan_refuses_a_week_that_is_not_a_monday():
+    """--week must be a Monday; the error says so in both languages."""
+    result = CliRunner().invoke(main, ["plan", "--data", str(SAMPLE), "--regency", "36.90",
+                                       "--week", "2026-12-01", "--time-limit", "1", "--out",
+                                       "unused.json"])
+    assert result.exit_code == 2
+    assert "bukan hari Senin" in result.output and "not a Monday" in result.output
