@@ -21,8 +21,10 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField(_l("Nama pengguna"), validators=[required(), Length(max=80)])
-    password = PasswordField(_l("Kata sandi"), validators=[required(), Length(max=200)])
+    username = StringField(_l("Nama pengguna"), validators=[required(), Length(max=80)],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Kata sandi"), validators=[required(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 def _login_limit() -> str:

@@ -53,12 +53,14 @@
           lyr.bindPopup("<strong>" + text(p.name) + "</strong><br>" + text(p.kode) + " · " + text(p.district) +
             "<br>" + text(el.dataset.labelBacklog) + ": " + text(backlog) + (flags ? "<br>" + flags : ""));
         }
-      }).addTo(map);
+      });
+      // the view first: the canvas renderer needs it before any layer is drawn
+      if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+      else { map.setView([-6.4, 106.1], 8); }
+      layer.addTo(map);
       data.features.forEach(function (f) {
         L.circleMarker(f.properties.stop, { radius: 3, color: "#263238", weight: 1, fillOpacity: 1 })
           .bindTooltip(f.properties.name).addTo(map);
       });
-      if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
-      else { map.setView([-6.4, 106.1], 8); }
     });
 })();
