@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 from flask import Flask
 
-from web.config import defaults
+from web.config import DEV_SECRET_KEY, defaults
 
 ENV_PREFIX = "JEMPUT_BOLA"
 
@@ -31,6 +32,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     _ensure_instance_folder(app)
+    if test_config is None and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
 
     from web import cli, errors, i18n, security
     from web.database import init_database
@@ -47,6 +50,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         module = __import__(f"web.{name}", fromlist=["bp"])
         app.register_blueprint(module.bp)
     return app
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts and no
+    installation runs on the well-known development key."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    with open(path, encoding="utf-8") as fh:
+        return fh.read().strip()
 
 
 def _ensure_instance_folder(app: Flask) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+#: Placeholder; a real installation gets a random key kept in ``instance/secret_key``.
+DEV_SECRET_KEY = "dev-only-change-me"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
     """Embedded defaults: a SQLite file in the instance folder, Indonesian, WIB."""
     return {
-        "SECRET_KEY": "dev-only-change-me",
+        "SECRET_KEY": DEV_SECRET_KEY,
         "SAMPLE_DATA": os.path.join(REPO_ROOT, "sample_data"),
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "jemput_bola.db"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,

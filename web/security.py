@@ -20,6 +20,7 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(redirect_to_https)
     app.before_request(require_login)
     app.after_request(set_security_headers)
 
@@ -44,6 +45,15 @@ def _unauthorized() -> BaseResponse | tuple[dict[str, str], int]:
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": "login required"}, 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def redirect_to_https() -> BaseResponse | None:
+    """With ``FORCE_HTTPS`` (behind TLS in production), plain HTTP is sent to HTTPS."""
+    from flask import current_app
+
+    if current_app.config.get("FORCE_HTTPS") and not request.is_secure:
+        return redirect(request.url.replace("http://", "https://", 1), code=301)
+    return None
 
 
 def require_login() -> BaseResponse | tuple[dict[str, str], int] | None:

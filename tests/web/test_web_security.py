@@ -124,7 +124,7 @@ def test_pages_reference_no_outside_origin(app, world):
     body = client.get("/kabupaten/36.90/desa").get_data(as_text=True)
     sources = re.findall(r'(?:src|href)="([^"]+)"', body)
     assert sources
-    assert all(s.startswith("/") or s.startswith("#") for s in sources)
+    assert all(s.startswith(("/", "#", "data:")) for s in sources)
     with client.get("/static/vendor/leaflet/leaflet.js") as script:
         assert script.status_code == 200
 
@@ -142,3 +142,30 @@ def test_open_redirect_after_login_is_refused(app, world):
     response = client.post("/masuk?next=//evil.example/", data={"username": "koordinator",
                                                                   "password": PASSWORD})
     assert response.headers["Location"] == "/beranda"
+
+
+def test_force_https_redirects_and_sends_hsts(tmp_path):
+    """FORCE_HTTPS (off for local use) sends plain HTTP to HTTPS and adds HSTS."""
+    app = build_app(tmp_path, FORCE_HTTPS=True)
+    client = app.test_client()
+    response = client.get("/health")
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith("https://")
+    secure = client.get("/health", base_url="https://localhost")
+    assert secure.status_code == 200
+    assert "max-age" in secure.headers["Strict-Transport-Security"]
+
+
+def test_installation_gets_a_random_secret_key(tmp_path, monkeypatch):
+    """Without a configured key, the app makes one in the instance folder and reuses it."""
+    import flask
+
+    from web import create_app
+
+    monkeypatch.setattr(flask.Flask, "auto_find_instance_path", lambda self: str(tmp_path))
+    monkeypatch.delenv("JEMPUT_BOLA_SECRET_KEY", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    assert first != "dev-only-change-me"
+    assert len(first) > 40
+    assert create_app().config["SECRET_KEY"] == first
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
