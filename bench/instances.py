@@ -150,6 +150,8 @@ def score_exact(parsed: Parsed, routes: list[list[int]] | tuple[tuple[int, ...],
     if len(routes) > parsed.case.vehicles:
         problems.append(f"{len(routes)} routes for {parsed.case.vehicles} vehicles")
     for r, route in enumerate(routes):
+        if not route:  # an unused vehicle scores nothing and breaks nothing
+            continue
         here = parsed.depot_start
         clock = parsed.depot_start.open
         for idx in route:

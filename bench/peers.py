@@ -130,6 +130,8 @@ def solve_vroom(inst: Instance, *, time_limit_s: float, seed: int) -> Routes:
                              timeout=timedelta(seconds=time_limit_s))
     routes: Routes = [[] for _ in inst.vehicles]
     frame = solution.routes
+    if "id" not in frame.columns:  # nothing routed at all
+        return routes
     jobs = frame[frame["type"] == "job"]
     for vid, job_id in zip(np.asarray(jobs["vehicle_id"]), np.asarray(jobs["id"]), strict=True):
         routes[int(vid) - 1].append(int(job_id) - 1)

@@ -3,7 +3,8 @@
 Independent of any solver: it runs after every solve and in tests, and never trusts a
 solver's own bookkeeping.  Times follow the earliest-start schedule: a team leaves its start
 location at ``shift_start_s``, waits when it arrives before a visit's window opens, serves,
-moves on, and must be back by ``shift_end_s``.
+moves on, and must be back by ``shift_end_s``.  A vehicle with an empty route is not used
+and travels nowhere (even when its start and end locations differ).
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ def schedule_route(instance: Instance, vehicle_index: int, visit_indices: Sequen
     """Earliest feasible start times of ``visit_indices`` driven by vehicle ``vehicle_index``.
 
     The schedule is computed even when it breaks a window or the shift; :func:`check_routes`
-    reports such breaks.
+    reports such breaks.  An empty route means the team stays put: no travel, no time used.
     """
     veh = instance.vehicles[vehicle_index]
+    if not visit_indices:
+        return RouteTimes(vehicle_index, (), (), (), (), veh.shift_start_s, 0, 0)
     dur = instance.duration_s
     dist = instance.distance_m
     here = veh.start_location

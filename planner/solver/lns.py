@@ -13,6 +13,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,14 +21,33 @@ from planner.instance import Instance
 from planner.solver.insertion import insert_greedy
 
 Routes = tuple[tuple[int, ...], ...]
-T0, T1, RUIN, NOISE, EXCL = 0.3, 0.01, 0.3, 0.3, 0.5
-POWERS = (1.0,)
+
+
+@dataclass(frozen=True)
+class LnsParams:
+    """Knobs of the ruin-and-recreate loop (defaults measured in docs/benchmarks.md)."""
+
+    #: Start and end temperature, in mean prizes.
+    t_start: float = 0.3
+    t_end: float = 0.01
+    #: Largest share of routed visits one ruin removes.
+    ruin_max: float = 0.3
+    #: Random factor on insertion scores: ``1 + noise * U(0, 1)``.
+    noise: float = 0.3
+    #: Chance that removed visits may only come back after the others were tried.
+    exclude_prob: float = 0.0
+    #: Exponents of the prize in the insertion score, one drawn per step.
+    powers: tuple[float, ...] = (1.0, 2.0)
+    #: Chance of ruining one whole route.
+    route_ruin: float = 0.0
 
 
 class RuinRecreate:
     """State of the loop: the current plan, its value, and the temperature schedule."""
 
-    def __init__(self, instance: Instance, rng: random.Random, travel_per_prize: float) -> None:
+    def __init__(self, instance: Instance, rng: random.Random, travel_per_prize: float,
+                 params: LnsParams | None = None) -> None:
+        self.p = params or LnsParams()
         self.inst = instance
         self.rng = rng
         self.unit = max(travel_per_prize, 1e-9)
@@ -38,8 +58,8 @@ class RuinRecreate:
                                  dtype=bool)
         self.loc = np.array([v.location for v in instance.visits], dtype=np.int64)
         mean_prize = float(self.prize[self.prize > 0].mean()) if (self.prize > 0).any() else 1.0
-        self.t_start = T0 * mean_prize
-        self.t_end = T1 * mean_prize
+        self.t_start = self.p.t_start * mean_prize
+        self.t_end = self.p.t_end * mean_prize
 
     def value(self, routes: Routes) -> float:
         """Annealing value: prize minus travel converted to prize units."""
@@ -51,6 +71,8 @@ class RuinRecreate:
         inst = self.inst
         total = 0
         for k, r in enumerate(routes):
+            if not r:
+                continue
             veh = inst.vehicles[k]
             locs = np.concatenate([[veh.start_location], self.loc[list(r)],
                                    [veh.end_location]]).astype(np.int64)
@@ -84,9 +106,12 @@ class RuinRecreate:
         routed = [i for r in routes for i in r if inst.visits[i].pinned_vehicle is None]
         if not routed:
             return routes
-        count = rng.randint(1, max(1, min(40, int(RUIN * len(routed)))))
+        count = rng.randint(1, max(1, min(40, int(self.p.ruin_max * len(routed)))))
         kind = rng.random()
-        if kind < 0.5:
+        if kind < self.p.route_ruin:
+            k = rng.choice([k for k, r in enumerate(routes) if r])
+            removed = {i for i in routes[k] if inst.visits[i].pinned_vehicle is None}
+        elif kind < 0.5:
             here = self.loc[rng.choice(routed)]
             dist = self.inst.duration_s[here, self.loc[routed]]
             removed = {routed[j] for j in np.argsort(dist, kind="stable")[:count]}
@@ -107,11 +132,15 @@ class RuinRecreate:
         shortened = tuple(self.two_opt(k, r) for k, r in enumerate(ruined))
         # Others first: the removed visits may only come back where room is left, so a step
         # cannot simply undo its own ruin.
-        power = self.rng.choice(POWERS)
-        others, _ = insert_greedy(self.inst, shortened, rng=self.rng, noise=NOISE,
-                                  exclude=sorted(removed) if self.rng.random() < EXCL else (),
-                                  power=power)
-        rebuilt, _ = insert_greedy(self.inst, others, rng=self.rng, noise=NOISE, power=power)
+        p = self.p
+        power = self.rng.choice(p.powers)
+        exclude = sorted(removed) if self.rng.random() < p.exclude_prob else ()
+        others, _ = insert_greedy(self.inst, shortened, rng=self.rng, noise=p.noise,
+                                  exclude=exclude, power=power)
+        rebuilt = others
+        if exclude:
+            rebuilt, _ = insert_greedy(self.inst, others, rng=self.rng, noise=p.noise,
+                                       power=power)
         tidy = tuple(self.two_opt(k, r) for k, r in enumerate(rebuilt))
         if tidy == rebuilt:
             return tidy

@@ -105,12 +105,21 @@ def build_model(instance: Instance, *, penalty_per_prize: int) -> RoutingModel:
             service = base + demand * rate
             by_rate[rate] = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
         vehicle_cbs.append(by_rate[rate])
-    horizon = max([k.shift_end_s for k in inst.vehicles] + [0])
+    horizon = max([max(k.shift_end_s, k.shift_start_s + int(inst.duration_s[
+        k.start_location, k.end_location])) for k in inst.vehicles] + [0])
     routing.AddDimensionWithVehicleTransits(vehicle_cbs, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
+    useless = set()
     for v, k in enumerate(inst.vehicles):
-        time_dim.CumulVar(routing.Start(v)).SetRange(k.shift_start_s, k.shift_end_s)
-        time_dim.CumulVar(routing.End(v)).SetRange(k.shift_start_s, k.shift_end_s)
+        direct = int(inst.duration_s[k.start_location, k.end_location])
+        end = k.shift_end_s
+        if k.shift_start_s + direct > k.shift_end_s:
+            # Not even the empty trip fits: the vehicle stays unused (OR-Tools still times the
+            # start-to-end arc of an empty route, so give that arc room and forbid visits).
+            useless.add(v)
+            end = k.shift_start_s + direct
+        time_dim.CumulVar(routing.Start(v)).SetRange(k.shift_start_s, end)
+        time_dim.CumulVar(routing.End(v)).SetRange(k.shift_start_s, end)
 
     if any(k.capacity is not None for k in inst.vehicles):
         total = int(demand.sum())
@@ -124,7 +133,8 @@ def build_model(instance: Instance, *, penalty_per_prize: int) -> RoutingModel:
         index = manager.NodeToIndex(i)
         if visit.time_window_s is not None:
             time_dim.CumulVar(index).SetRange(*visit.time_window_s)
-        allowed = [k for k in range(len(inst.vehicles)) if inst.allowed(i, k)]
+        allowed = [k for k in range(len(inst.vehicles))
+                   if inst.allowed(i, k) and k not in useless]
         if visit.pinned_vehicle is None:
             routing.AddDisjunction([index], visit.prize * penalty_per_prize)
         if not allowed:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,7 @@ from planner.checking import check_routes
 from planner.instance import Instance
 from planner.solution import ProgressCallback, Solution, SolveStatus
 from planner.solver.insertion import insert_greedy
-from planner.solver.lns import RuinRecreate
+from planner.solver.lns import LnsParams, RuinRecreate
 from planner.solver.model import RoutingModel, build_model
 from planner.solver.tracking import BestTracker, Observer
 
@@ -61,6 +61,7 @@ class SearchConfig:
     round_s: float = 2.5
     #: Steps per round in the deterministic ``solution_limit`` mode, for each part.
     steps_per_round: int = 60
+    lns: LnsParams = field(default_factory=LnsParams)
 
 
 def penalty_per_prize(instance: Instance, factor: float) -> int:
@@ -125,7 +126,7 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
                             penalty_per_prize=penalty_per_prize(instance, cfg.penalty_factor))
         model.routing.CloseModelWithParameters(_params(cfg, limit_s=1.0, solution_limit=None))
         model.routing.AddAtSolutionCallback(lambda: tracker.offer(model.current_routes()))
-    lns = RuinRecreate(instance, rng, penalty_per_prize(instance, cfg.travel_factor))
+    lns = RuinRecreate(instance, rng, penalty_per_prize(instance, cfg.travel_factor), cfg.lns)
     det = solution_limit is not None
     rounds = solution_limit if det else None
     status_name = "ROUTING_NOT_SOLVED"

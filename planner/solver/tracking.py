@@ -44,6 +44,8 @@ class BestTracker:
         dur = inst.duration_s
         total = 0
         for k, route in enumerate(routes):
+            if not route:  # an unused vehicle travels nowhere
+                continue
             veh = inst.vehicles[k]
             locs = [veh.start_location, *(inst.visits[i].location for i in route),
                     veh.end_location]
