@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from web.scoping import require_import, require_regency
+from web.scoping import can_write_regency, require_import, require_regency
 from web.services.imports import FILE_KINDS, UploadedFile, import_upload, latest_imports
 
 bp = Blueprint("uploads", __name__, url_prefix="/kabupaten/<regency_code>/unggah")
@@ -62,4 +62,5 @@ def result(regency_code: str, import_id: int) -> str:
     """What an upload did, with every problem by file, row and column."""
     regency = require_regency(regency_code)
     record = require_import(regency_code, import_id)
-    return render_template("uploads/result.html", regency=regency, record=record)
+    return render_template("uploads/result.html", regency=regency, record=record,
+                           can_edit=can_write_regency(regency_code))
