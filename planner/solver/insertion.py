@@ -70,8 +70,8 @@ class _Route:
         self.groups = {inst.visits[i].group for i in self.visits} - {None}
 
 
-class _Tables:
-    """Per-visit arrays shared by every evaluation."""
+class Tables:
+    """Per-visit arrays shared by every evaluation; build once per instance and reuse."""
 
     def __init__(self, inst: Instance) -> None:
         vis = inst.visits
@@ -86,13 +86,14 @@ class _Tables:
         self.allowed = np.array([[inst.allowed(i, k) for k in range(len(inst.vehicles))]
                                  for i in range(len(vis))], dtype=bool).reshape(
                                      len(vis), len(inst.vehicles))
+        self.group = [v.group for v in vis]
         base = np.array([v.service_s for v in vis], dtype=np.int64)
         self.service = np.stack(
             [base + self.demand * k.service_s_per_demand for k in inst.vehicles], axis=1
         ) if inst.vehicles else np.zeros((len(vis), 0), dtype=np.int64)
 
 
-def _evaluate(inst: Instance, t: _Tables, r: _Route, cand: npt.NDArray[np.int64],
+def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
               *, mandatory: bool, power: float = 1.0
               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Best score and position per candidate on route ``r`` (score ``-inf`` when infeasible)."""
@@ -115,7 +116,7 @@ def _evaluate(inst: Instance, t: _Tables, r: _Route, cand: npt.NDArray[np.int64]
     if veh.capacity is not None:
         ok &= (r.load + t.demand[cand] <= veh.capacity)[:, None]
     if r.groups:
-        grp = np.array([inst.visits[i].group in r.groups for i in cand], dtype=bool)
+        grp = np.array([t.group[i] in r.groups for i in cand], dtype=bool)
         ok &= ~grp[:, None]
     cost = (dur[prev][:, lu].T + dur[lu][:, nxt] - dur[prev, nxt][None, :]
             + (st - arr) + t.service[cand, r.k][:, None]).astype(np.float64)
@@ -127,19 +128,20 @@ def _evaluate(inst: Instance, t: _Tables, r: _Route, cand: npt.NDArray[np.int64]
 
 def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
                   rng: random.Random | None = None, noise: float = 0.0,
-                  exclude: Sequence[int] = (), power: float = 1.0) -> tuple[Routes, bool]:
+                  exclude: Sequence[int] = (), power: float = 1.0,
+                  tables: Tables | None = None) -> tuple[Routes, bool]:
     """Insert visits into ``routes`` by best prize per second consumed while any fits.
 
     Pinned visits not yet routed go first, each at its cheapest feasible place.  ``noise``
     (with ``rng``) multiplies each score by a random factor in ``[1, 1 + noise]``, for
     diversification; ``power`` > 1 favours big prizes over cheap detours.  ``exclude`` visits
-    are left out.  Returns the routes and whether every
-    pinned visit is routed.
+    are left out; ``tables`` (from :class:`Tables`) saves rebuilding per-visit arrays.  Returns
+    the routes and whether every pinned visit is routed.
     """
     inst = instance
     if not inst.vehicles:
         return (), all(v.pinned_vehicle is None for v in inst.visits)
-    t = _Tables(inst)
+    t = tables if tables is not None else Tables(inst)
     rs = [_Route(inst, k, list(r)) for k, r in enumerate(routes)]
     used = {i for r in routes for i in r} | set(exclude)
     pins_ok = True

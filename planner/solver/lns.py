@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.instance import Instance
-from planner.solver.insertion import insert_greedy
+from planner.solver.insertion import Tables, insert_greedy
 
 Routes = tuple[tuple[int, ...], ...]
 
@@ -57,6 +57,16 @@ class RuinRecreate:
         self.windowed = np.array([v.time_window_s is not None for v in instance.visits],
                                  dtype=bool)
         self.loc = np.array([v.location for v in instance.visits], dtype=np.int64)
+        self.tables = Tables(instance)
+        big = np.iinfo(np.int64).max // 4
+        self.open = np.array([v.time_window_s[0] if v.time_window_s else 0
+                              for v in instance.visits], dtype=np.int64)
+        self.close = np.array([v.time_window_s[1] if v.time_window_s else big
+                               for v in instance.visits], dtype=np.int64)
+        self.service = np.array([[instance.service_time_s(i, k)
+                                  for k in range(len(instance.vehicles))]
+                                 for i in range(len(instance.visits))], dtype=np.int64
+                                ).reshape(len(instance.visits), len(instance.vehicles))
         mean_prize = float(self.prize[self.prize > 0].mean()) if (self.prize > 0).any() else 1.0
         self.t_start = self.p.t_start * mean_prize
         self.t_end = self.p.t_end * mean_prize
@@ -79,26 +89,63 @@ class RuinRecreate:
             total += int(inst.duration_s[locs[:-1], locs[1:]].sum())
         return total
 
+    def _timed_travel(self, k: int, order: list[int]) -> int | None:
+        """Travel of ``order`` on vehicle ``k``, or ``None`` when a window or the shift breaks."""
+        veh = self.inst.vehicles[k]
+        dur = self.inst.duration_s
+        here, clock, travel = veh.start_location, veh.shift_start_s, 0
+        for i in order:
+            loc = int(self.loc[i])
+            leg = int(dur[here, loc])
+            travel += leg
+            clock = max(clock + leg, int(self.open[i]))
+            if clock > self.close[i]:
+                return None
+            clock += int(self.service[i, k])
+            here = loc
+        leg = int(dur[here, veh.end_location])
+        return travel + leg if clock + leg <= veh.shift_end_s else None
+
     def two_opt(self, k: int, route: tuple[int, ...]) -> tuple[int, ...]:
-        """Best-improvement 2-opt of one route, only when reversal cannot break a rule."""
-        if len(route) < 3 or not self.symmetric or self.windowed[list(route)].any():
+        """2-opt of one route; with windows or asymmetric travel each move is re-timed."""
+        if len(route) < 3:
             return route
         veh = self.inst.vehicles[k]
         order = list(route)
         dur = self.inst.duration_s
-        while True:
+        exact = self.symmetric and not self.windowed[order].any()
+        travel = None if exact else self._timed_travel(k, order)
+        for _ in range(4 * len(order)):
             locs = np.array([veh.start_location, *self.loc[order], veh.end_location],
                             dtype=np.int64)
             a, b = locs[:-1], locs[1:]
             gain = (dur[np.ix_(a, a)] + dur[np.ix_(b, b)]
                     - dur[a, b][:, None] - dur[a, b][None, :])
             gain = np.triu(gain, 2)
-            flat = int(np.argmin(gain))
-            i, j = divmod(flat, gain.shape[1])
-            if gain[i, j] >= 0:
-                return tuple(order)
-            # Reverse stops i+1 .. j of the location list = visits i .. j-1.
-            order[i:j] = order[i:j][::-1]
+            if exact:
+                flat = int(np.argmin(gain))
+                i, j = divmod(flat, gain.shape[1])
+                if gain[i, j] >= 0:
+                    break
+                # Reverse stops i+1 .. j of the location list = visits i .. j-1.
+                order[i:j] = order[i:j][::-1]
+                continue
+            if travel is None:
+                break
+            moved = False
+            flat_gain = gain.ravel()
+            for flat in np.argsort(flat_gain, kind="stable")[:12]:
+                if flat_gain[flat] >= 0:
+                    break
+                i, j = divmod(int(flat), gain.shape[1])
+                trial = order[:i] + order[i:j][::-1] + order[j:]
+                new = self._timed_travel(k, trial)
+                if new is not None and new < travel:
+                    order, travel, moved = trial, new, True
+                    break
+            if not moved:
+                break
+        return tuple(order)
 
     def ruin(self, routes: Routes) -> Routes:
         """Remove a few visits, never pinned ones."""
@@ -135,16 +182,16 @@ class RuinRecreate:
         p = self.p
         power = self.rng.choice(p.powers)
         exclude = sorted(removed) if self.rng.random() < p.exclude_prob else ()
-        others, _ = insert_greedy(self.inst, shortened, rng=self.rng, noise=p.noise,
-                                  exclude=exclude, power=power)
+        others, _ = insert_greedy(self.inst, shortened, tables=self.tables, rng=self.rng,
+                                  noise=p.noise, exclude=exclude, power=power)
         rebuilt = others
         if exclude:
-            rebuilt, _ = insert_greedy(self.inst, others, rng=self.rng, noise=p.noise,
-                                       power=power)
+            rebuilt, _ = insert_greedy(self.inst, others, tables=self.tables, rng=self.rng,
+                                       noise=p.noise, power=power)
         tidy = tuple(self.two_opt(k, r) for k, r in enumerate(rebuilt))
         if tidy == rebuilt:
             return tidy
-        final, _ = insert_greedy(self.inst, tidy)
+        final, _ = insert_greedy(self.inst, tidy, tables=self.tables)
         return final
 
     def run(self, start: Routes, *, until: float, max_steps: int | None,

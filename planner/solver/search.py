@@ -49,19 +49,21 @@ class SearchConfig:
     """Knobs of the search (the defaults are the measured best; see docs/benchmarks.md)."""
 
     #: Penalty of a dropped visit for OR-Tools, in typical detours per average prize.
-    penalty_factor: float = 3.0
+    penalty_factor: float = 10000.0
     #: Travel worth one prize unit in the ruin-and-recreate value, same unit.
     travel_factor: float = 10.0
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    metaheuristic: str = "GREEDY_DESCENT"
     #: Operators switched on beyond OR-Tools' defaults.
     operators: tuple[str, ...] = ()
     #: Share of each round given to OR-Tools (the rest goes to ruin and recreate).
-    ortools_share: float = 0.2
+    ortools_share: float = 0.4
     #: Seconds per round (ruin-and-recreate segment followed by an OR-Tools segment).
-    round_s: float = 2.5
+    round_s: float = 0.5
     #: Steps per round in the deterministic ``solution_limit`` mode, for each part.
     steps_per_round: int = 60
     lns: LnsParams = field(default_factory=LnsParams)
+    #: OR-Tools starts from the loop's current plan (else from the best plan).
+    polish_current: bool = True
 
 
 def penalty_per_prize(instance: Instance, factor: float) -> int:
@@ -150,7 +152,11 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
             limit = max(0.05, (deadline if det else round_end) - time.monotonic())
             params = _params(cfg, limit_s=limit,
                              solution_limit=cfg.steps_per_round if det else None)
-            status_name = _run_round(model, params, tracker.routes, tracker)
+            from_routes = current if cfg.polish_current else tracker.routes
+            status_name, polished = _run_round(model, params, from_routes)
+            if polished is not None and (
+                    current is None or lns.value(polished) >= lns.value(current)):
+                current = polished
             current = current if current is not None else tracker.routes
         done += 1
     if tracker.routes is not None:
@@ -159,15 +165,17 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
     return _finish(instance, tracker, started, seed, status_name, done)
 
 
-def _run_round(model: RoutingModel, params: Any, routes: Routes | None,
-               tracker: BestTracker) -> str:
+def _run_round(model: RoutingModel, params: Any, routes: Routes | None
+               ) -> tuple[str, Routes | None]:
+    """One OR-Tools search from ``routes`` (or from scratch); its status and final routes."""
     routing = model.routing
-    assignment = model.assignment_from(routes) if routes is not None else None
-    if assignment is not None:
-        routing.SolveFromAssignmentWithParameters(assignment, params)
+    start = model.assignment_from(routes) if routes is not None else None
+    if start is not None:
+        found = routing.SolveFromAssignmentWithParameters(start, params)
     else:
-        routing.SolveWithParameters(params)
-    return str(routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status()))
+        found = routing.SolveWithParameters(params)
+    status = str(routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status()))
+    return status, (model.routes_of(found) if found is not None else None)
 
 
 def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
