@@ -33,4 +33,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ("id", "en"),
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ORIGIN": "https://tile.openstreetmap.org",
+        # Planning jobs: default and largest solver time limit (s); a worker thread in
+        # this process (python -m web starts one anyway; otherwise ``flask worker``).
+        "PLANNING_TIME_LIMIT_S": 20,
+        "PLANNING_MAX_TIME_LIMIT_S": 600,
+        "START_WORKER": False,
+        # python -m web: plan next week at start-up when it has no plan yet (s; 0 = off)
+        "FIRST_RUN_PLAN_S": 10,
     }

@@ -2,7 +2,14 @@
 
 from web.models.accounts import Role, User
 from web.models.imports import DataImport, ImportStatus
-from web.models.planning import JobStatus, PlanningJob, PlanStatus, PlanVersion
+from web.models.planning import (
+    JobStatus,
+    PlanInstance,
+    PlanningJob,
+    PlanStatus,
+    PlanVersion,
+    PlanWeek,
+)
 from web.models.regions import Province, Regency
 from web.models.sites import Harbour, Office
 from web.models.teams import Team
@@ -16,8 +23,10 @@ __all__ = [
     "ImportStatus",
     "JobStatus",
     "Office",
+    "PlanInstance",
     "PlanStatus",
     "PlanVersion",
+    "PlanWeek",
     "PlanningJob",
     "Province",
     "Regency",

@@ -31,6 +31,41 @@ class PlanStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class PlanInstance(db.Model):  # type: ignore[name-defined,misc]
+    """The routing instance a plan was solved on (``planner.instance_io`` JSON).
+
+    Versions made by hand edits share their base's instance, so every edit is re-checked
+    (``check_plan``) against exactly the rules the solver saw.
+    """
+
+    __tablename__ = "plan_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanWeek(db.Model):  # type: ignore[name-defined,misc]
+    """The head of a regency's week: which version is published, and a revision number.
+
+    Publishing bumps ``revision`` in an UPDATE whose WHERE clause names the revision the
+    coordinator saw (optimistic concurrency): of two coordinators publishing from the same
+    revision, exactly one succeeds.
+    """
+
+    __tablename__ = "plan_week"
+    __table_args__ = (UniqueConstraint("regency_code", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    published_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_version.id"))
+
+
 class PlanningJob(db.Model):  # type: ignore[name-defined,misc]
     """One request to plan a regency's week; a worker outside the request runs it.
 
@@ -79,3 +114,7 @@ class PlanVersion(db.Model):  # type: ignore[name-defined,misc]
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("plan_instance.id"))
+    #: What made this version: ``solver``, ``edit`` (with ``note`` saying which) or ``reoptimise``.
+    origin: Mapped[str] = mapped_column(String(20), default="solver")
+    note: Mapped[str] = mapped_column(String(300), default="")

@@ -34,6 +34,8 @@ class Village(db.Model):  # type: ignore[name-defined,misc]
     border_kind: Mapped[str | None] = mapped_column(String(20))
     office_travel_s: Mapped[int | None] = mapped_column(Integer)
     office_distance_m: Mapped[int | None] = mapped_column(Integer)
+    # the planner's landmass number (0 = the office's mainland); boats cross between them
+    landmass: Mapped[int | None] = mapped_column(Integer)
 
     island_computed: Mapped[bool] = mapped_column(Boolean, default=False)
     border_computed: Mapped[bool] = mapped_column(Boolean, default=False)

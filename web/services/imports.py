@@ -226,6 +226,7 @@ def _store_villages(regency_code: str, frame: pd.DataFrame) -> dict[str, Village
         village.border_kind = _value(data.get("border_kind"))
         village.office_travel_s = _int(data.get("office_travel_s"))
         village.office_distance_m = _int(data.get("office_distance_m"))
+        village.landmass = _int(data.get("landmass"))
         for flag in ("island", "border", "coastal", "remote"):
             setattr(village, f"{flag}_computed", bool(data[f"{flag}_computed"]))
             # classify_dataset applied the file's override: keep it apart from computed

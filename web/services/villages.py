@@ -38,7 +38,7 @@ def _latest_counts() -> Any:
     return select(BacklogCount).join(newest, BacklogCount.id == newest.c.id).subquery()
 
 
-def _query(regency_code: str, flags: tuple[str, ...]) -> Select[Any]:
+def _query(regency_code: str, flags: tuple[str, ...], *, scope: bool = True) -> Select[Any]:
     counts = _latest_counts()
     query = (select(Village, counts.c.wajib_ktp, counts.c.sudah_rekam, counts.c.belum_rekam)
              .outerjoin(counts, counts.c.village_id == Village.id)
@@ -46,13 +46,20 @@ def _query(regency_code: str, flags: tuple[str, ...]) -> Select[Any]:
              .order_by(Village.kode))
     for flag in flags:
         query = query.where(effective(flag).is_(True))
-    return scoped(query, Village)
+    return scoped(query, Village) if scope else query
 
 
 def list_villages(regency_code: str, *, flags: tuple[str, ...] = ()) -> list[VillageRow]:
     """The regency's villages (optionally only those with every flag in ``flags``)."""
     return [VillageRow(v, w, s, b) for v, w, s, b in db.session.execute(
         _query(regency_code, flags))]
+
+
+def regency_village_rows(regency_code: str) -> list[VillageRow]:
+    """Every village of the regency, unscoped: for the planning worker, which runs a job
+    that was authorised when it was queued (there is no logged-in user in the worker)."""
+    return [VillageRow(v, w, s, b) for v, w, s, b in db.session.execute(
+        _query(regency_code, (), scope=False))]
 
 
 def villages_geojson(regency_code: str, *, flags: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -1,0 +1,307 @@
+"""Hand edits of a plan: move, remove, add, pin; every edit re-checked before it is saved.
+
+An edit changes the routes (visit ids per team-day) of a version; :func:`check_plan` then
+re-verifies the result against the instance the plan was solved on.  A clean result becomes
+a new draft version (with times, figures and the waiting list recomputed); otherwise nothing
+is saved and the violations come back in plain Indonesian.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from planner.instance import Instance
+from planner.instance_io import instance_from_dict
+from planner.plan import PlanRoutes, check_plan
+
+ACTIONS = ("move", "remove", "add", "pin", "unpin")
+WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+REMOVED_REASON = {
+    "code": "removed", "text_id": "Dikeluarkan dari rute oleh koordinator",
+    "text_en": "Taken off the routes by the coordinator",
+    "what_it_would_take_id": "Tambahkan kembali ke salah satu hari-tim",
+    "what_it_would_take_en": "Add it back to a team-day"}
+
+
+class EditError(ValueError):
+    """The edit itself is malformed (unknown stop, team-day or village)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change asked for by the coordinator."""
+
+    action: str
+    visit_id: str = ""
+    vehicle_id: str = ""
+    position: int | None = None  # 1-based place in the target route; None = at the end
+    village_code: str = ""
+
+
+@dataclass
+class EditResult:
+    """The plan after the edit, or why it was refused."""
+
+    plan: dict[str, Any] | None
+    violations: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the edited plan keeps every rule."""
+        return self.plan is not None and not self.violations
+
+
+def clock(seconds: int | None) -> str:
+    """Seconds since local midnight → ``08.35`` (Indonesian style)."""
+    if seconds is None:
+        return "–"
+    return f"{seconds // 3600:02d}.{seconds % 3600 // 60:02d}"
+
+
+def team_day_label(route: Mapping[str, Any]) -> str:
+    """``Tim 1, Senin 23/11``."""
+    text = str(route.get("team_name") or route.get("team_id") or route.get("vehicle_id"))
+    if route.get("date"):
+        day = date.fromisoformat(str(route["date"]))
+        text += f", {WEEKDAYS_ID[day.isoweekday() - 1]} {day.day}/{day.month}"
+    return text
+
+
+def load_instance(data: dict[str, Any]) -> Instance:
+    """The stored instance JSON as an :class:`Instance`."""
+    return instance_from_dict(data)
+
+
+def _village_name(instance: Instance, visit_id: str) -> str:
+    names = instance.meta.get("villages", {})
+    visit = next((v for v in instance.visits if v.visit_id == visit_id), None)
+    code = visit.village_code if visit else visit_id.split("#")[0]
+    info = names.get(code, {}) if isinstance(names, Mapping) else {}
+    name = str(info.get("desa") or code)
+    if visit is not None and visit.chunks > 1:
+        name += f" (bagian {visit.chunk}/{visit.chunks})"
+    return f"Desa {name}"
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^vehicle (?P<v>\S+): back at (?P<a>\d+) s, after its shift ends at "
+                r"(?P<b>\d+) s"),
+     "{v}: tim baru kembali ke kantor pukul {a}, melewati jam kerja yang berakhir pukul {b}."),
+    (re.compile(r"^vehicle (?P<v>\S+): claimed times return at (?P<a>\d+) s, after its shift "
+                r"ends at (?P<b>\d+) s"),
+     "{v}: tim baru kembali ke kantor pukul {a}, melewati jam kerja yang berakhir pukul {b}."),
+    (re.compile(r"^vehicle (?P<v>\S+): load (?P<a>\d+) exceeds capacity (?P<b>\d+)"),
+     "{v}: perkiraan {a} perekaman melebihi batas harian {b}."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) not allowed on this vehicle "
+                r"\(pinned to another vehicle\)"),
+     "{v}: {x} disematkan ke hari-tim lain."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) not allowed on this vehicle"),
+     "{v}: tim ini tidak dapat mengunjungi {x} (misalnya desa pulau tanpa perahu, atau "
+     "bagian desa terlalu besar untuk satu hari)."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) shares group .* with visit (?P<y>\S+) "
+                r"on the same vehicle"),
+     "{v}: dua bagian desa yang sama ({x} dan {y}) tidak boleh pada hari-tim yang sama."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) starts at (?P<a>\d+) s, after its "
+                r"window closes at (?P<b>\d+) s"),
+     "{v}: {x} baru dimulai pukul {a}, sesudah batas pukul {b}."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) is already made by vehicle (?P<w>\S+)"),
+     "{v}: {x} sudah dikunjungi oleh {w}."),
+    (re.compile(r"^vehicle (?P<v>\S+): pinned visit (?P<x>\S+) is missing from its route"),
+     "{v}: {x} disematkan ke hari-tim ini tetapi tidak ada di rutenya."),
+    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) is not in the instance"),
+     "{v}: {x} tidak dikenal dalam rencana ini."),
+)
+
+
+def violation_text(message: str, instance: Instance, labels: Mapping[str, str]) -> str:
+    """A checker message in plain Indonesian (the original when no pattern knows it)."""
+    for pattern, template in _PATTERNS:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        values = {
+            "v": labels.get(parts.get("v", ""), parts.get("v", "")),
+            "w": labels.get(parts.get("w", ""), parts.get("w", "")),
+            "x": _village_name(instance, parts.get("x", "")),
+            "y": _village_name(instance, parts.get("y", "")),
+            "a": clock(int(parts["a"])) if "a" in parts and "exceeds" not in message
+            else parts.get("a", ""),
+            "b": clock(int(parts["b"])) if "b" in parts and "exceeds" not in message
+            else parts.get("b", ""),
+        }
+        return template.format(**values)
+    return f"Aturan dilanggar: {message}"
+
+
+def _routes_of(plan: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {str(r["vehicle_id"]): [str(s["visit_id"]) for s in r["stops"]]
+            for r in plan["routes"]}
+
+
+def _pinned_of(plan: Mapping[str, Any]) -> set[str]:
+    return {str(s["visit_id"]) for r in plan["routes"] for s in r["stops"] if s.get("pinned")}
+
+
+def _find(routes: Mapping[str, list[str]], visit_id: str) -> str:
+    for vid, visits in routes.items():
+        if visit_id in visits:
+            return vid
+    raise EditError(f"kunjungan {visit_id} tidak ada di rute")
+
+
+def _insert(visits: list[str], visit_id: str, position: int | None) -> None:
+    at = len(visits) if position is None else max(0, min(len(visits), position - 1))
+    visits.insert(at, visit_id)
+
+
+def apply_to_routes(plan: Mapping[str, Any], instance: Instance, edit: Edit
+                    ) -> tuple[dict[str, list[str]], set[str], str]:
+    """The routes and pinned visits after ``edit``, and a note saying what changed."""
+    routes = _routes_of(plan)
+    pinned = _pinned_of(plan)
+    labels = {str(r["vehicle_id"]): team_day_label(r) for r in plan["routes"]}
+    if edit.action not in ACTIONS:
+        raise EditError(f"perubahan tidak dikenal: {edit.action}")
+    if edit.action in ("move", "add") and edit.vehicle_id not in routes:
+        raise EditError("hari-tim tujuan tidak ada di rencana ini")
+    if edit.action == "add":
+        taken = {v for visits in routes.values() for v in visits}
+        free = [v for v in instance.visits
+                if v.village_code == edit.village_code and v.visit_id not in taken]
+        if not free:
+            raise EditError(f"desa {edit.village_code} tidak dapat ditambahkan "
+                            "(tidak ada kunjungan tersisa untuk desa ini)")
+        vehicle = next(i for i, v in enumerate(instance.vehicles)
+                       if v.vehicle_id == edit.vehicle_id)
+        visit = next((v for v in free if v.allowed_vehicles is None
+                      or vehicle in v.allowed_vehicles), free[0])
+        _insert(routes[edit.vehicle_id], visit.visit_id, edit.position)
+        return routes, pinned, (f"tambah {_village_name(instance, visit.visit_id)} ke "
+                                f"{labels[edit.vehicle_id]}")
+    source = _find(routes, edit.visit_id)
+    name = _village_name(instance, edit.visit_id)
+    if edit.action == "pin":
+        pinned.add(edit.visit_id)
+        return routes, pinned, f"sematkan {name} ke {labels[source]}"
+    if edit.action == "unpin":
+        pinned.discard(edit.visit_id)
+        return routes, pinned, f"lepas sematan {name}"
+    if edit.visit_id in pinned:
+        raise EditError(f"{name} disematkan ke {labels[source]}; lepas sematannya dulu")
+    routes[source].remove(edit.visit_id)
+    if edit.action == "remove":
+        return routes, pinned, f"keluarkan {name} dari {labels[source]}"
+    _insert(routes[edit.vehicle_id], edit.visit_id, edit.position)
+    where = f"urutan {edit.position}" if edit.position else "akhir rute"
+    return routes, pinned, f"pindahkan {name} ke {labels[edit.vehicle_id]} ({where})"
+
+
+def _with_pins(instance: Instance, routes: Mapping[str, list[str]], pinned: set[str]
+               ) -> Instance:
+    """The instance whose pins are the plan's pins (the coordinator decides them)."""
+    vehicle_index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
+    where = {visit: vehicle_index[vid] for vid, visits in routes.items()
+             for visit in visits if vid in vehicle_index}
+    visits = tuple(replace(v, pinned_vehicle=where.get(v.visit_id) if v.visit_id in pinned
+                           else None) for v in instance.visits)
+    return replace(instance, visits=visits)
+
+
+def recheck(plan: dict[str, Any], instance: Instance, routes: Mapping[str, list[str]],
+            pinned: set[str], flags: Mapping[str, Mapping[str, bool]]) -> EditResult:
+    """Re-verify ``routes`` with :func:`check_plan`; the recomputed plan when they pass."""
+    checked = _with_pins(instance, routes, pinned)
+    report = check_plan(checked, PlanRoutes({vid: [(v, None, None) for v in visits]
+                                             for vid, visits in routes.items()}))
+    labels = {str(r["vehicle_id"]): team_day_label(r) for r in plan["routes"]}
+    if not report.ok:
+        return EditResult(None, [violation_text(m, instance, labels)
+                                 for m in report.violations])
+    return EditResult(_rebuild(plan, checked, report, pinned, flags))
+
+
+def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[str],
+             flags: Mapping[str, Mapping[str, bool]]) -> dict[str, Any]:
+    old_stops = {str(s["visit_id"]): s for r in plan["routes"] for s in r["stops"]}
+    old_routes = {str(r["vehicle_id"]): r for r in plan["routes"]}
+    names = instance.meta.get("villages", {})
+    routes: list[dict[str, Any]] = []
+    for vi, sched in enumerate(report.schedules):
+        veh = instance.vehicles[vi]
+        base = old_routes.get(veh.vehicle_id, {})
+        stops: list[dict[str, Any]] = []
+        prev = veh.start_location
+        for seq, idx in enumerate(sched.visits, start=1):
+            visit = instance.visits[idx]
+            loc = instance.locations[visit.location]
+            old = old_stops.get(visit.visit_id, {})
+            info = names.get(visit.village_code or "", {}) if isinstance(names, Mapping) else {}
+            stops.append({
+                "sequence": seq, "visit_id": visit.visit_id,
+                "village_code": visit.village_code,
+                "desa": old.get("desa") or str(info.get("desa", "")),
+                "kecamatan": old.get("kecamatan") or str(info.get("kecamatan", "")),
+                "arrival_s": sched.arrival_s[seq - 1], "start_s": sched.start_s[seq - 1],
+                "departure_s": sched.departure_s[seq - 1],
+                "travel_from_previous_s": int(instance.duration_s[prev, visit.location]),
+                "distance_from_previous_m": int(instance.distance_m[prev, visit.location]),
+                "expected_recordings": visit.demand, "prize": visit.prize,
+                "chunk": visit.chunk, "chunks": visit.chunks,
+                "pinned": visit.visit_id in pinned, "lon": loc.lon, "lat": loc.lat,
+                "priority_id": old.get("priority_id", ""),
+                "priority_en": old.get("priority_en", "")})
+            prev = visit.location
+        routes.append({
+            "vehicle_id": veh.vehicle_id, "team_id": veh.team_id,
+            "team_name": base.get("team_name", veh.team_id), "date": veh.date,
+            "start_s": veh.shift_start_s,
+            "end_s": sched.end_s if stops else veh.shift_start_s,
+            "travel_s": sched.travel_s, "distance_m": sched.distance_m,
+            "expected_recordings": sum(s["expected_recordings"] for s in stops),
+            "stops": stops})
+    visited = {s["village_code"] for r in routes for s in r["stops"]}
+    before = {s["village_code"]: s for r in plan["routes"] for s in r["stops"]}
+    unscheduled = [u for u in plan["unscheduled"] if u["village_code"] not in visited]
+    listed = {u["village_code"] for u in unscheduled}
+    for code, stop in before.items():
+        if code not in visited and code not in listed:
+            unscheduled.append({"village_code": code, "desa": stop.get("desa", ""),
+                                "kecamatan": stop.get("kecamatan", ""),
+                                "expected_recordings": sum(
+                                    v.demand for v in instance.visits if v.village_code == code),
+                                "weight": None, "reason": dict(REMOVED_REASON)})
+            listed.add(code)
+    unscheduled.sort(key=lambda u: str(u["village_code"]))
+    result = dict(plan)
+    result["routes"] = routes
+    result["unscheduled"] = unscheduled
+    result["summary"] = summarise(routes, unscheduled, report, flags,
+                                  base=plan.get("summary", {}))
+    result["solver"] = {**plan.get("solver", {}), "edited": True}
+    return result
+
+
+def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], report: Any,
+              flags: Mapping[str, Mapping[str, bool]], *, base: Mapping[str, Any]
+              ) -> dict[str, Any]:
+    """The plan's summary figures, recomputed after an edit (same keys as the planner's)."""
+    stops = [s for r in routes for s in r["stops"]]
+    recordings = sum(s["expected_recordings"] for s in stops)
+    summary = dict(base)
+    summary.update({
+        "team_days": len(routes), "team_days_used": sum(1 for r in routes if r["stops"]),
+        "stops": len(stops), "villages_visited": len({s["village_code"] for s in stops}),
+        "villages_unscheduled": len(unscheduled), "expected_recordings": recordings,
+        "prize": report.prize, "travel_s": report.travel_s, "distance_m": report.distance_m})
+    for flag in ("remote", "border", "island"):
+        flagged = {code for code, f in flags.items() if f.get(flag)}
+        rec = sum(s["expected_recordings"] for s in stops if s["village_code"] in flagged)
+        summary[f"{flag}_villages_visited"] = len({s["village_code"] for s in stops} & flagged)
+        summary[f"{flag}_recordings_share"] = round(rec / recordings, 4) if recordings else 0.0
+    return summary

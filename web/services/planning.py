@@ -1,0 +1,328 @@
+"""Planning jobs: queue one, follow it, cancel it, and run it (in the worker, never in a
+request).
+
+A job builds the routing problem of the regency's week from the database, solves it with
+``planner.solver.solve_isolated`` (its own process, killed when it overruns), and stores the
+decoded plan as a draft :class:`PlanVersion` with its instance.  Whatever goes wrong marks the
+job ``failed`` with a plain message; nothing else changes (the published plan least of all).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from planner.errors import InfeasibleError, InputError
+from planner.instance_io import instance_to_dict
+from planner.params import PlanningParams, SolverParams
+from planner.plan import decode_plan, plan_to_dict
+from planner.problem import BuiltProblem, Pin
+from planner.solution import Solution, SolveStatus
+from planner.solver import solve_isolated
+from web.extensions import db
+from web.models import JobStatus, PlanningJob, PlanVersion, Regency, User
+from web.models.base import utcnow
+from web.services.plans import store_draft, store_instance
+
+log = logging.getLogger(__name__)
+
+#: A running job whose worker has not written for this long is taken as dead.
+STALE_AFTER_S = 120
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobError(ValueError):
+    """A job cannot be queued as asked."""
+
+
+def next_monday(regency: Regency, *, today: date | None = None) -> date:
+    """The Monday after today in the regency's own zone."""
+    today = today or datetime.now(ZoneInfo(regency.timezone)).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def week_choices(regency: Regency, *, weeks: int = 4) -> list[date]:
+    """This week's Monday and the next few."""
+    first = next_monday(regency) - timedelta(days=7)
+    return [first + timedelta(days=7 * k) for k in range(weeks + 1)]
+
+
+def solver_params(job: PlanningJob) -> SolverParams:
+    """Time limit, seed and solution limit of a job (config defaults when not given)."""
+    config = current_app.config
+    limit = job.params.get("solution_limit")
+    return SolverParams(time_limit_s=float(job.params.get("time_limit_s")
+                                           or config["PLANNING_TIME_LIMIT_S"]),
+                        seed=int(job.params.get("seed") or 0),
+                        solution_limit=None if limit is None else int(limit))
+
+
+def create_job(regency: Regency, user: User | None, *, week_start: date,
+               time_limit_s: float | None = None, seed: int = 0,
+               solution_limit: int | None = None,
+               base_version: PlanVersion | None = None) -> PlanningJob:
+    """Queue a job (the worker takes queued jobs in order)."""
+    if week_start.isoweekday() != 1:
+        raise JobError("minggu harus dimulai hari Senin")
+    limit = float(time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"])
+    if not 1 <= limit <= float(current_app.config["PLANNING_MAX_TIME_LIMIT_S"]):
+        raise JobError(f"batas waktu harus 1–{current_app.config['PLANNING_MAX_TIME_LIMIT_S']} "
+                       "detik")
+    params: dict[str, Any] = {"time_limit_s": limit, "seed": int(seed)}
+    if solution_limit is not None:
+        params["solution_limit"] = int(solution_limit)
+    if base_version is not None:
+        params["base_version_id"] = base_version.id
+    job = PlanningJob(regency_code=regency.code, week_start=week_start,
+                      status=JobStatus.QUEUED, params=params,
+                      progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None},
+                      created_by_id=user.id if user else None)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def cancel_job(job: PlanningJob) -> bool:
+    """Ask a queued or running job to stop; True when it was still active."""
+    result = db.session.execute(update(PlanningJob).where(
+        PlanningJob.id == job.id, PlanningJob.status.in_(ACTIVE)).values(
+        status=JobStatus.CANCELLED, finished_at=utcnow(),
+        error="Dibatalkan oleh pengguna."))
+    db.session.commit()
+    db.session.refresh(job)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def queue_position(job: PlanningJob) -> int:
+    """How many jobs wait before this one (0 when it runs or is done)."""
+    if job.status != JobStatus.QUEUED:
+        return 0
+    return len(db.session.scalars(select(PlanningJob.id).where(
+        PlanningJob.status.in_(ACTIVE), PlanningJob.id < job.id)).all())
+
+
+def job_dict(job: PlanningJob) -> dict[str, Any]:
+    """The job as the progress page and the API show it."""
+    return {"id": job.id, "regency_code": job.regency_code,
+            "week_start": job.week_start.isoformat(), "status": job.status,
+            "params": job.params, "progress": job.progress, "error": job.error,
+            "queue_position": queue_position(job),
+            "created_at": job.created_at.isoformat() if job.created_at else None,
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+            "result_version_id": job.result_version_id}
+
+
+def recent_jobs(regency_code: str, *, limit: int = 10) -> list[PlanningJob]:
+    """The regency's jobs, newest first."""
+    return list(db.session.scalars(select(PlanningJob).where(
+        PlanningJob.regency_code == regency_code).order_by(PlanningJob.id.desc())
+        .limit(limit)))
+
+
+# --- running a job (worker side) ---------------------------------------------------------
+
+
+def claim_next_job() -> PlanningJob | None:
+    """Take the oldest queued job: an UPDATE that only one worker can win."""
+    while True:
+        job_id = db.session.scalar(select(PlanningJob.id).where(
+            PlanningJob.status == JobStatus.QUEUED).order_by(PlanningJob.id).limit(1))
+        if job_id is None:
+            db.session.rollback()
+            return None
+        won = db.session.execute(update(PlanningJob).where(
+            PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED).values(
+            status=JobStatus.RUNNING, started_at=utcnow(),
+            progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None,
+                      "heartbeat": time.time()}))
+        db.session.commit()
+        if won.rowcount == 1:  # type: ignore[attr-defined]
+            return db.session.get(PlanningJob, job_id)
+
+
+def fail_stale_jobs() -> int:
+    """Running jobs whose worker went silent (a restart) are marked failed."""
+    count = 0
+    for job in db.session.scalars(select(PlanningJob).where(
+            PlanningJob.status == JobStatus.RUNNING)):
+        beat = float(job.progress.get("heartbeat") or 0)
+        if time.time() - beat > STALE_AFTER_S:
+            _finish(job.id, JobStatus.FAILED,
+                    error="Pekerja berhenti di tengah perhitungan (server dimulai ulang). "
+                    "Silakan rencanakan lagi.")
+            count += 1
+    return count
+
+
+def _finish(job_id: int, status: str, *, error: str | None = None,
+            version_id: int | None = None, progress: dict[str, Any] | None = None) -> bool:
+    """Close a running job; a job cancelled meanwhile keeps its cancellation."""
+    values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "error": error,
+                              "result_version_id": version_id}
+    if progress is not None:
+        values["progress"] = progress
+    result = db.session.execute(update(PlanningJob).where(
+        PlanningJob.id == job_id, PlanningJob.status == JobStatus.RUNNING).values(**values))
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Progress:
+    """What the solve thread reports; the worker thread writes it to the job row."""
+
+    started: float = field(default_factory=time.monotonic)
+    best_prize: int | None = None
+    travel_s: int | None = None
+    improvements: int = 0
+    solution: Solution | None = None
+    error: BaseException | None = None
+
+    def __call__(self, elapsed_s: float, prize: int, travel_s: int) -> None:
+        self.best_prize, self.travel_s = prize, travel_s
+        self.improvements += 1
+
+
+def build_job_problem(job: PlanningJob, params: PlanningParams
+                      ) -> tuple[BuiltProblem, list[list[int]] | None, PlanVersion | None]:
+    """The problem of the job's week (with the base version's pins when re-optimising), and
+    the base version's routes as a starting point where they still apply."""
+    from web.services.problem_data import build_regency_problem
+
+    regency = db.session.get(Regency, job.regency_code)
+    if regency is None:
+        raise JobError("kabupaten/kota tidak ada")
+    base = None
+    pins: list[Pin] = []
+    if job.params.get("base_version_id"):
+        base = db.session.get(PlanVersion, int(job.params["base_version_id"]))
+    if base is not None:
+        for route in base.plan["routes"]:
+            for stop in route["stops"]:
+                if stop.get("pinned") and stop.get("village_code") and route.get("date"):
+                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]),
+                                    date.fromisoformat(str(route["date"]))))
+    built = build_regency_problem(regency, job.week_start, params, pins=pins)
+    initial = None
+    if base is not None:
+        visit_index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}
+        by_vehicle = {str(r["vehicle_id"]): [visit_index[s["visit_id"]] for s in r["stops"]
+                                             if s["visit_id"] in visit_index]
+                      for r in base.plan["routes"]}
+        initial = [by_vehicle.get(v.vehicle_id, []) for v in built.instance.vehicles]
+    return built, initial, base
+
+
+def _plain_failure(solution: Solution) -> str:
+    message = solution.message or ""
+    if "killed" in message:
+        return ("Perhitungan melewati batas waktu dan dihentikan paksa. Rencana yang sudah "
+                "terbit tidak berubah.")
+    if "ended without a result" in message:
+        return ("Proses perhitungan berhenti tanpa hasil. Rencana yang sudah terbit tidak "
+                "berubah.")
+    if solution.status == SolveStatus.INFEASIBLE:
+        return ("Tidak ada rencana yang memenuhi semua sematan. Lepas sebagian sematan lalu "
+                "coba lagi.")
+    if solution.status == SolveStatus.NO_SOLUTION:
+        return "Batas waktu habis sebelum rencana pertama ditemukan. Beri waktu lebih lama."
+    return f"Perhitungan gagal: {message or solution.status.value}"
+
+
+def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
+    """Solve a claimed job and store its draft; mark it failed on any problem."""
+    job_id = job.id
+    solver = solver_params(job)
+    params = PlanningParams(solver=solver)
+    try:
+        built, initial, base = build_job_problem(job, params)
+    except (InputError, InfeasibleError, JobError) as exc:
+        _finish(job_id, JobStatus.FAILED, error=f"Data belum siap untuk direncanakan: {exc}")
+        return
+    except Exception as exc:
+        log.exception("planning job %s could not build its problem", job_id)
+        _finish(job_id, JobStatus.FAILED, error=f"Terjadi kesalahan saat menyiapkan data: {exc}")
+        return
+    state = _Progress()
+    before = set(multiprocessing.active_children())
+
+    def solve() -> None:
+        try:
+            state.solution = solve_isolated(
+                built.instance, time_limit_s=solver.time_limit_s, seed=solver.seed,
+                solution_limit=solver.solution_limit, progress=state,
+                initial_routes=initial)
+        except BaseException as exc:  # reported by the worker thread
+            state.error = exc
+
+    thread = threading.Thread(target=solve, name=f"solve-job-{job_id}", daemon=True)
+    thread.start()
+    cancelled = False
+    while thread.is_alive():
+        thread.join(timeout=poll_s)
+        if not _report(job_id, state, solver.time_limit_s):
+            cancelled = True
+            # stop the solver process at once: OR-Tools ignores anything gentler
+            for child in set(multiprocessing.active_children()) - before:
+                child.kill()
+            thread.join()
+    if cancelled:
+        return
+    final = _progress_dict(state, solver.time_limit_s, done=True)
+    if state.error is not None:
+        log.error("planning job %s crashed: %r", job_id, state.error)
+        _finish(job_id, JobStatus.FAILED, progress=final,
+                error=f"Perhitungan gagal: {state.error}. Rencana yang sudah terbit tidak "
+                "berubah.")
+        return
+    solution = state.solution
+    assert solution is not None
+    if solution.status not in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL):
+        _finish(job_id, JobStatus.FAILED, error=_plain_failure(solution), progress=final)
+        return
+    try:
+        plan = plan_to_dict(decode_plan(built.instance, solution, built=built, params=params))
+        stored = store_instance(job.regency_code, job.week_start,
+                                instance_to_dict(built.instance))
+        version = store_draft(regency_code=job.regency_code, week_start=job.week_start,
+                              plan=plan, instance_id=stored.id,
+                              created_by_id=job.created_by_id,
+                              based_on_id=base.id if base else None,
+                              origin="reoptimise" if base else "solver",
+                              note=f"tugas perencanaan #{job_id}")
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("planning job %s could not store its plan", job_id)
+        _finish(job_id, JobStatus.FAILED, error=f"Rencana tidak dapat disimpan: {exc}",
+                progress=final)
+        return
+    if not _finish(job_id, JobStatus.DONE, version_id=version.id, progress=final):
+        log.info("planning job %s was cancelled while its draft was stored", job_id)
+
+
+def _progress_dict(state: _Progress, limit_s: float, *, done: bool = False) -> dict[str, Any]:
+    elapsed = time.monotonic() - state.started
+    return {"elapsed_s": round(elapsed, 1), "time_limit_s": limit_s,
+            "fraction": 1.0 if done else round(min(0.99, elapsed / max(limit_s, 0.1)), 3),
+            "best_prize": state.best_prize, "travel_s": state.travel_s,
+            "improvements": state.improvements, "heartbeat": time.time()}
+
+
+def _report(job_id: int, state: _Progress, limit_s: float) -> bool:
+    """Write the progress to the job row; False when the job was cancelled meanwhile."""
+    result = db.session.execute(update(PlanningJob).where(
+        PlanningJob.id == job_id, PlanningJob.status == JobStatus.RUNNING).values(
+        progress=_progress_dict(state, limit_s)))
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+

@@ -1,0 +1,109 @@
+"""The planner's input tables, read from the database of one regency.
+
+``planner.problem.build_problem`` takes the same data frames the file importers produce;
+this module builds them from the stored villages (effective flags: the coordinator's
+overrides win), the newest backlog counts, the active teams, offices and harbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+
+from planner.params import PlanningParams
+from planner.problem import BuiltProblem, Pin, build_problem
+from web.extensions import db
+from web.models import Harbour, Office, Regency, Team
+from web.services.villages import regency_village_rows
+
+VILLAGE_COLUMNS = ("kode", "desa", "jenis", "kecamatan_kode", "kecamatan", "kabupaten_kode",
+                   "kabupaten", "island", "border", "coastal", "remote", "hilly", "stop_lon",
+                   "stop_lat", "landmass", "office_travel_s", "wajib_ktp", "sudah_rekam",
+                   "belum_rekam")
+
+
+@dataclass(frozen=True)
+class RegencyTables:
+    """Villages, teams, offices and harbours of a regency in the planner's shapes."""
+
+    villages: pd.DataFrame
+    teams: pd.DataFrame
+    offices: pd.DataFrame
+    harbours: pd.DataFrame
+
+
+def _village_rows(regency: Regency) -> list[dict[str, object]]:
+    rows = regency_village_rows(regency.code)
+    # An island needs a landmass of its own for boat travel; a village the coordinator
+    # marked as an island by hand gets a fresh number, one marked mainland gets 0.
+    fresh = max((r.village.landmass or 0 for r in rows), default=0) + 1
+    out: list[dict[str, object]] = []
+    for row in rows:
+        v = row.village
+        flags = v.flags()
+        landmass = v.landmass or 0
+        if flags["island"] and landmass == 0:
+            landmass, fresh = fresh, fresh + 1
+        elif not flags["island"]:
+            landmass = 0
+        out.append({
+            "kode": v.kode, "desa": v.name, "jenis": v.kind, "kecamatan_kode": v.district_code,
+            "kecamatan": v.district_name, "kabupaten_kode": regency.code,
+            "kabupaten": regency.name, **flags, "stop_lon": v.stop_lon, "stop_lat": v.stop_lat,
+            "landmass": landmass, "office_travel_s": v.office_travel_s,
+            "wajib_ktp": row.wajib_ktp, "sudah_rekam": row.sudah_rekam,
+            "belum_rekam": row.belum_rekam})
+    return out
+
+
+def _hhmm(value: object) -> str | None:
+    return None if value is None else value.strftime("%H:%M")  # type: ignore[attr-defined]
+
+
+def regency_tables(regency: Regency) -> RegencyTables:
+    """The regency's data as the planner reads it (no scoping: callers authorised first)."""
+    villages = pd.DataFrame(_village_rows(regency), columns=list(VILLAGE_COLUMNS))
+    for column in ("wajib_ktp", "sudah_rekam", "belum_rekam", "office_travel_s"):
+        villages[column] = villages[column].astype("Int64")
+    offices = list(db.session.scalars(select(Office).where(Office.regency_code == regency.code)
+                                      .order_by(Office.code)))
+    office_codes = {o.id: o.code for o in offices}
+    teams = list(db.session.scalars(select(Team).where(Team.regency_code == regency.code,
+                                                       Team.active.is_(True))
+                                    .order_by(Team.name)))
+    team_rows = [{
+        "team_id": t.code, "name": t.name, "kabupaten_kode": regency.code,
+        "base_office_id": office_codes[t.base_office_id], "kits": t.kits,
+        "boat_capable": t.boat_capable, "workdays": t.workday_numbers,
+        "day_start": _hhmm(t.day_start), "day_end": _hhmm(t.day_end),
+        "daily_cap": t.daily_cap, "minutes_per_person": float("nan"),
+    } for t in teams if t.base_office_id in office_codes]
+    team_frame = pd.DataFrame(team_rows, columns=[
+        "team_id", "name", "kabupaten_kode", "base_office_id", "kits", "boat_capable",
+        "workdays", "day_start", "day_end", "daily_cap", "minutes_per_person"])
+    team_frame["daily_cap"] = team_frame["daily_cap"].astype("Int64")
+    team_frame["minutes_per_person"] = team_frame["minutes_per_person"].astype(float)
+    office_frame = pd.DataFrame(
+        [{"office_id": o.code, "kabupaten_kode": regency.code, "name": o.name, "lon": o.lon,
+          "lat": o.lat} for o in offices],
+        columns=["office_id", "kabupaten_kode", "name", "lon", "lat"])
+    harbours = db.session.scalars(select(Harbour).where(Harbour.regency_code == regency.code)
+                                  .order_by(Harbour.code))
+    harbour_frame = pd.DataFrame(
+        [{"harbour_id": h.code, "kabupaten_kode": regency.code, "name": h.name, "lon": h.lon,
+          "lat": h.lat} for h in harbours],
+        columns=["harbour_id", "kabupaten_kode", "name", "lon", "lat"])
+    return RegencyTables(villages, team_frame, office_frame, harbour_frame)
+
+
+def build_regency_problem(regency: Regency, week_start: date, params: PlanningParams, *,
+                          pins: Sequence[Pin] = ()) -> BuiltProblem:
+    """The routing problem of the regency's week, from what the database holds now."""
+    tables = regency_tables(regency)
+    return build_problem(tables.villages, teams=tables.teams, offices=tables.offices,
+                         harbours=tables.harbours, regency=regency.code, week_start=week_start,
+                         params=params, pins=pins)
