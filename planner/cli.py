@@ -255,3 +255,40 @@ def check_plan_cmd(instance_path: str, plan_path: str) -> None:
                f"distance_m={report.distance_m}")
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@_dataset_options
+@click.option("--regency", "regencies", multiple=True, default=("all",), show_default=True,
+              help="Regency code (repeatable), or 'all'.")
+@click.option("--weeks", type=click.IntRange(min=0), default=12, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the turnout draws and of the solver.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=5.0,
+              show_default=True, help="Seconds of search per regency-week.")
+@click.option("--solution-limit", type=click.IntRange(min=1), default=None,
+              help="Deterministic solver mode: rounds instead of wall time.")
+@click.option("--plot", type=click.Path(dir_okay=False), default="simulation.png",
+              show_default=True, help="PNG of the backlog left per week.")
+@_friendly_errors
+def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: float,
+             solution_limit: int | None, plot: str, **kw: Any) -> None:
+    """Simulate weeks of rolling re-planning: the planner against the manual rule."""
+    from planner.simulation import (
+        HEADER,
+        SimulationConfig,
+        format_week,
+        last_line,
+        write_plot,
+    )
+    from planner.simulation import simulate as run_simulation
+
+    dataset, params = _load(kw)
+    config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
+                              solution_limit=solution_limit)
+    click.echo(HEADER)
+    result = run_simulation(dataset, params, regencies=regencies, config=config,
+                            on_week=lambda p, m: click.echo(format_week(p, m)))
+    write_plot(result, plot)
+    click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
+    click.echo(last_line(result))
