@@ -14,7 +14,7 @@ ENV_PREFIX = "JEMPUT_BOLA"
 
 #: The feature blueprints, one package each (``web/<name>/``).
 BLUEPRINTS: tuple[str, ...] = ("health", "auth", "i18n", "main", "villages", "uploads",
-                               "teams", "accounts")
+                               "teams", "accounts", "plans", "api")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

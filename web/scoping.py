@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select
 
 from web.extensions import db
-from web.models import DataImport, Regency, Role, Team, User, Village
+from web.models import DataImport, PlanningJob, PlanVersion, Regency, Role, Team, User, Village
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -116,6 +116,28 @@ def require_managed_user(regency_code: str, user_id: int) -> User:
     require_regency(regency_code, write=True)
     return _one(scoped(select(User).where(User.id == user_id, User.role == Role.TEAM_LEAD,
                                           User.regency_code == regency_code), User, write=True))
+
+
+def require_job(job_id: int, *, regency_code: str | None = None,
+                write: bool = False) -> PlanningJob:
+    """A planning job of a regency the user may read (or, to cancel, change)."""
+    job = db.session.get(PlanningJob, job_id)
+    if job is None or (regency_code is not None and job.regency_code != regency_code):
+        abort(404)
+    require_regency(job.regency_code, write=write)
+    return _one(scoped(select(PlanningJob).where(PlanningJob.id == job_id), PlanningJob,
+                       write=write))
+
+
+def require_version(version_id: int, *, regency_code: str | None = None,
+                    write: bool = False) -> PlanVersion:
+    """A plan version of a regency the user may read (or change: edit, publish)."""
+    version = db.session.get(PlanVersion, version_id)
+    if version is None or (regency_code is not None and version.regency_code != regency_code):
+        abort(404)
+    require_regency(version.regency_code, write=write)
+    return _one(scoped(select(PlanVersion).where(PlanVersion.id == version_id), PlanVersion,
+                       write=write))
 
 
 def visible_regencies() -> list[Regency]:

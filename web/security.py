@@ -10,7 +10,8 @@ from web.extensions import db
 
 #: Endpoints anyone may open without logging in.  Everything else needs a login.
 PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
-    {"static", "health.health", "health.index", "auth.login", "i18n.set_language"})
+    {"static", "health.health", "health.index", "auth.login", "i18n.set_language",
+     "api.openapi", "api.docs"})
 
 
 def init_app(app: Flask, login_manager: LoginManager) -> None:

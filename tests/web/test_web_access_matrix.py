@@ -39,6 +39,15 @@ WRITE_FORM = _kind(302, DENIED, (200, 200, 403, 403), DENIED)
 WRITE_DONE = _kind(302, DENIED, (302, 302, 403, 403), DENIED)
 #: a team's own page: its lead, its coordinator, the province
 TEAM_PAGE = _kind(302, (200, 200, 200, 403), (200, 200, 403, 403), (200, 403, 403, 403))
+#: a form post the coordinator sent incomplete (400), others refused
+WRITE_BAD = _kind(302, DENIED, (400, 400, 403, 403), DENIED)
+#: the JSON API: 401 (not 302) without a login
+API_READ = _kind(401, (200, 200, 200, 403), (200, 200, 403, 403), DENIED)
+
+
+def _api_write(status: int) -> dict[str, tuple[int, ...]]:
+    return _kind(401, DENIED, (status, status, 403, 403), DENIED)
+
 
 EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("static", "GET"): _same(200),
@@ -66,6 +75,27 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("accounts.index", "GET"): WRITE_FORM,
     ("accounts.index", "POST"): WRITE_FORM,
     ("accounts.toggle", "POST"): WRITE_DONE,
+    ("plans.index", "GET"): READ,
+    ("plans.index", "POST"): WRITE_FORM,
+    ("plans.job", "GET"): READ,
+    ("plans.cancel", "POST"): WRITE_DONE,
+    ("plans.review", "GET"): READ,
+    ("plans.map_json", "GET"): READ,
+    ("plans.edit", "POST"): WRITE_DONE,  # no stored instance here: refused with a message
+    ("plans.reoptimise", "POST"): WRITE_DONE,
+    ("plans.publish", "POST"): WRITE_BAD,  # no base revision sent
+    ("api.openapi", "GET"): _same(200),
+    ("api.docs", "GET"): _same(200),
+    ("api.villages", "GET"): API_READ,
+    ("api.teams", "GET"): API_READ,
+    ("api.create_job_api", "POST"): _api_write(202),
+    ("api.job", "GET"): API_READ,
+    ("api.cancel", "POST"): _api_write(200),
+    ("api.plans", "GET"): API_READ,
+    ("api.plan", "GET"): API_READ,
+    ("api.edit", "POST"): _api_write(400),
+    ("api.publish", "POST"): _api_write(400),
+    ("api.reoptimise", "POST"): _api_write(202),
 }
 
 
@@ -103,7 +133,9 @@ def test_access(tmp_path, endpoint, method):
             target = world.targets[target_name]
             values = {"regency_code": target.regency_code, "team_id": target.team_id,
                       "kode": target.kode, "user_id": target.user_id,
-                      "import_id": target.import_id, "lang": "en", "filename": "css/app.css"}
+                      "import_id": target.import_id, "job_id": target.job_id,
+                      "version_id": target.version_id, "lang": "en",
+                      "filename": "css/app.css"}
             with app.test_request_context():
                 rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint
                             and method in (r.methods or ()))

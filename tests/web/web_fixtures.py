@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,16 @@ from web.models import (
     BacklogCount,
     DataImport,
     ImportStatus,
+    JobStatus,
     Office,
+    PlanningJob,
     Role,
     Team,
     User,
     Village,
 )
 from web.services.accounts import create_user
+from web.services.plans import store_draft
 from web.services.regions import ensure_regency
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,6 +90,27 @@ def create_village(regency_code: str, kode: str, *, belum_rekam: int = 100,
     return village
 
 
+WEEK = date(2026, 11, 30)
+
+
+def tiny_plan(village: Village, team: Team) -> dict[str, Any]:
+    """A plan JSON with one route of one stop (no stored instance: edits are refused)."""
+    stop = {"sequence": 1, "visit_id": village.kode, "village_code": village.kode,
+            "desa": village.name, "kecamatan": village.district_name, "arrival_s": 30600,
+            "start_s": 30600, "departure_s": 36000, "travel_from_previous_s": 1800,
+            "distance_from_previous_m": 20000, "expected_recordings": 60, "prize": 6000,
+            "chunk": 1, "chunks": 1, "pinned": False, "lon": village.stop_lon,
+            "lat": village.stop_lat, "priority_id": "", "priority_en": ""}
+    route = {"vehicle_id": f"{team.code}@{WEEK.isoformat()}", "team_id": team.code,
+             "team_name": team.name, "date": WEEK.isoformat(), "start_s": 28800, "end_s": 37800,
+             "travel_s": 3600, "distance_m": 40000, "expected_recordings": 60, "stops": [stop]}
+    summary = {"team_days": 1, "team_days_used": 1, "stops": 1, "villages_visited": 1,
+               "villages_unscheduled": 0, "expected_recordings": 60, "prize": 6000,
+               "travel_s": 3600, "distance_m": 40000}
+    return {"name": "uji", "regency": village.regency_code, "week_start": WEEK.isoformat(),
+            "routes": [route], "unscheduled": [], "summary": summary, "solver": {}}
+
+
 @dataclass
 class Target:
     """The ids a URL of one regency (and team) needs."""
@@ -95,6 +120,8 @@ class Target:
     kode: str
     user_id: int
     import_id: int
+    job_id: int = 0
+    version_id: int = 0
 
 
 @dataclass
@@ -123,10 +150,19 @@ def make_world() -> World:
         spare = create_user(username=f"cadangan-{code}", password=PASSWORD, role=Role.TEAM_LEAD,
                             regency_code=code, team=str(team.id), commit=False)
         db.session.flush()
-        targets[key] = Target(code, team.id, village.kode, spare.id, record.id)
+        job = PlanningJob(regency_code=code, week_start=WEEK, status=JobStatus.QUEUED,
+                          params={"time_limit_s": 1}, progress={})
+        db.session.add(job)
+        db.session.flush()
+        version = store_draft(regency_code=code, week_start=WEEK,
+                              plan=tiny_plan(village, team), instance_id=None,
+                              created_by_id=None)
+        targets[key] = Target(code, team.id, village.kode, spare.id, record.id, job.id,
+                              version.id)
     sibling = create_team("36.90", name="Tim B 36.90")
-    targets["sibling"] = Target("36.90", sibling.id, targets["own"].kode,
-                                targets["own"].user_id, targets["own"].import_id)
+    own = targets["own"]
+    targets["sibling"] = Target("36.90", sibling.id, own.kode, own.user_id, own.import_id,
+                                own.job_id, own.version_id)
     create_user(username="provinsi", password=PASSWORD, role=Role.PROVINCE, province_code="36",
                 commit=False)
     create_user(username="koordinator", password=PASSWORD, role=Role.COORDINATOR,

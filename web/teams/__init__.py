@@ -22,6 +22,9 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from web.forms import required
 from web.models import Team
 from web.scoping import can_write_regency, require_regency, require_team
+from web.services.plan_edits import clock, team_day_label
+from web.services.plans import latest_published
+from web.services.review import team_routes
 from web.services.teams import TeamData, list_teams, offices_of, save_team, team_leads_of
 
 bp = Blueprint("teams", __name__)
@@ -120,4 +123,9 @@ def edit(regency_code: str, team_id: int) -> str | Response:
 def own_team(team_id: int) -> str:
     """A team's page: its lead sees it; so do its coordinator and the province."""
     team = require_team(team_id)
-    return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS))
+    version = latest_published(team.regency_code)
+    routes = team_routes(version, team.code) if version is not None else []
+    return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS),
+                           version=version, routes=[r for r in routes if r["stops"]],
+                           labels={r["vehicle_id"]: team_day_label(r) for r in routes},
+                           clock=clock)
