@@ -130,7 +130,7 @@ def solve_vroom_regency(inst: Instance, *, time_limit_s: float, seed: int) -> Ro
     import vroom
 
     del seed  # VROOM has no seed
-    members, allowed_sets = _types(inst)
+    members, _ = _types(inst)
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=inst.duration_s.tolist())
     problem.set_distances_matrix(profile="car", matrix_input=inst.distance_m.tolist())
