@@ -3,11 +3,11 @@
     python bench/bench_regencies.py --time-limit 30 --jobs 2 [--regency 36.04 ...]
         [--all-within 60]
 
-Each regency's instance is exported exactly as the product builds it (teams.csv,
-default hours, Monday to Saturday) and solved by the project (``planner.solver.solve`` in a
-worker process), PyVRP and VROOM (``bench/regency_peers.py``) at the same wall-time
-budget; all three are scored by ``check_routes`` on the same instance (a peer's route carrying two chunks of one
-village is repaired by dropping the less valuable chunk, and the repair is counted).
+Each regency's instance is exported exactly as the product builds it (teams.csv, default
+hours, Monday to Saturday) and solved by the project (``planner.solver.solve`` in a worker
+process), PyVRP and VROOM (``bench/regency_peers.py``) at the same wall-time budget; all
+three are scored by ``check_routes`` on the same instance (a peer's route carrying two
+chunks of one village is repaired by dropping the less valuable chunk; repairs are counted).
 With ``--jobs 2`` two solves run side by side; tasks of all solvers are shuffled together so
 each shares the cores with the same mix.  ``--all-within S`` then plans all regencies with
 the project alone, both cores, each regency getting ``2 x S / regencies`` seconds, and reports
