@@ -70,3 +70,126 @@ def test_coordinator_logs_in_and_sees_the_villages_map(live_server):
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.fixture
+def planning_server(tmp_path) -> Iterator[tuple[str, object]]:
+    """The sample regency with a coordinator and a team lead, served with a planning worker
+    thread (short solver limits)."""
+    from web.worker import PlanningWorker
+
+    app = create_app(make_config(tmp_path, PLANNING_TIME_LIMIT_S=3))
+    upgrade_database(app)
+    with app.app_context():
+        load_sample_if_empty(str(SAMPLE))
+        create_user(username="koordinator", password=PASSWORD, role=Role.COORDINATOR,
+                    regency_code="36.90")
+        create_user(username="ketua", password=PASSWORD, role=Role.TEAM_LEAD,
+                    regency_code="36.90", team="tim-keliling-tanjung-harapan-2")
+    worker = PlanningWorker(app, poll_s=0.2)
+    worker.start()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        worker.stop()
+
+
+def _valid_move(app, version_id: int) -> tuple[str, str, int]:
+    """A move of one stop that keeps every rule (asked of the service as a dry run)."""
+    from web.extensions import db
+    from web.models import PlanVersion
+    from web.services.plan_edits import Edit
+    from web.services.review import edit_version
+
+    with app.app_context():
+        version = db.session.get(PlanVersion, version_id)
+        for route in version.plan["routes"]:
+            for stop in route["stops"]:
+                for position in range(1, len(route["stops"]) + 1):
+                    if position == stop["sequence"]:
+                        continue
+                    edit = Edit("move", visit_id=stop["visit_id"],
+                                vehicle_id=route["vehicle_id"], position=position)
+                    if edit_version(version, edit, user=None, dry_run=True).result.ok:
+                        return stop["visit_id"], route["vehicle_id"], position
+        db.session.remove()
+    raise AssertionError("no valid move in the plan")
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_coordinator_plans_reviews_edits_publishes_and_team_lead_is_kept_out(planning_server):
+    """The weekly cycle in Chromium: plan (worker thread), map, move a stop, publish; then a
+    team lead sees its own routes and is refused another team's page."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    base, app = planning_server
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+            page.on("console", lambda msg: problems.append(msg.text)
+                    if msg.type == "error" and "tile.openstreetmap.org" not in msg.text
+                    and "net::ERR" not in msg.text and "status of 4" not in msg.text
+                    else None)
+            _login(page, base, "koordinator")
+            page.wait_for_url("**/kabupaten/36.90/")
+            page.get_by_role("link", name="Rencana", exact=True).click()
+            page.get_by_label("Batas waktu perhitungan (detik)").fill("3")
+            page.get_by_role("button", name="Rencanakan minggu").click()
+            page.wait_for_url("**/rencana/tugas/*")
+            page.locator("#hasil:not([hidden])").wait_for(timeout=60_000)
+            assert "Nilai terbaik sejauh ini" in page.locator("#angka").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "plan_job.png"))
+            page.get_by_role("link", name="Tinjau rencana").click()
+            page.wait_for_url("**/rencana/*")
+            page.wait_for_selector("#rute .stop-icon", timeout=15_000)
+            page.wait_for_timeout(1000)
+            assert page.locator("#rute .stop-icon").count() > 5
+            assert page.locator("#rute path.leaflet-interactive").count() > 5
+            page.screenshot(path=str(ARTIFACTS / "plan_review.png"))
+            version_id = int(page.url.rstrip("/").split("/")[-1].split("#")[0])
+            visit_id, vehicle_id, position = _valid_move(app, version_id)
+            row = page.locator(f'tr[data-visit="{visit_id}"]')
+            row.locator("select[name=vehicle_id]").select_option(vehicle_id)
+            row.locator("input[name=position]").fill(str(position))
+            row.get_by_role("button", name="Pindahkan").click()
+            page.wait_for_selector(".flash.success")
+            assert "disimpan sebagai versi 2" in page.locator(".flash.success").inner_text()
+            moved = page.locator(f'tr[data-visit="{visit_id}"] td').first.inner_text()
+            assert moved.strip() == str(position)
+            page.wait_for_selector("#rute .stop-icon")
+            page.locator(f'tr[data-visit="{visit_id}"]').scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "plan_moved.png"), full_page=False)
+            page.get_by_role("button", name="Terbitkan versi ini").click()
+            page.wait_for_selector(".flash.success")
+            assert "diterbitkan" in page.locator(".flash.success").inner_text()
+            assert "Versi ini yang berlaku" in page.content()
+            page.screenshot(path=str(ARTIFACTS / "plan_published.png"))
+            page.get_by_role("button", name="Keluar", exact=True).click()
+
+            _login(page, base, "ketua")
+            page.wait_for_url("**/tim/*")
+            assert "Rute terbit" in page.content()
+            page.screenshot(path=str(ARTIFACTS / "team_lead_routes.png"), full_page=True)
+            own = int(page.url.rstrip("/").split("/")[-1])
+            response = page.goto(f"{base}/tim/{own + 1 if own == 1 else own - 1}")
+            assert response.status == 403
+            assert "tidak berhak" in page.content()
+            page.screenshot(path=str(ARTIFACTS / "team_lead_refused.png"))
+        finally:
+            browser.close()
+    assert problems == []

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from web.forms import required
-from web.i18n import day
+from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
 from web.scoping import can_write_regency, require_job, require_regency, require_version
 from web.services.plan_edits import Edit, EditError, clock
@@ -130,6 +130,7 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
         "addable": addable_villages(version) if can_edit else set(),
         "violations": violations or [], "conflict": conflict,
         "form_vehicle": request.form.get("vehicle_id", ""),
+        "tz_name": TIMEZONE_NAMES.get(regency.timezone, regency.timezone),
     }
     return render_template("plans/review.html", **context), status
 

@@ -21,9 +21,11 @@ from web.services.plan_edits import (
 )
 from web.services.plans import ensure_week, instance_data, store_draft
 
-#: Route colours; ``.c0`` … ``.c11`` in app.css use the same.
+#: Route colours; ``.c0`` … ``.c23`` in app.css use the same.
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-           "#1f78b4", "#b2182b", "#4d4d4d", "#8c510a", "#01665e")
+           "#1f78b4", "#b2182b", "#4d4d4d", "#8c510a", "#01665e",
+           "#7fc97f", "#beaed4", "#fdc086", "#386cb0", "#f0027f", "#bf5b17",
+           "#666666", "#1a9850", "#762a83", "#e08214", "#35978f", "#c51b7d")
 
 
 def village_flags(regency_code: str) -> dict[str, dict[str, bool]]:
@@ -45,9 +47,16 @@ def week_head(version: PlanVersion) -> PlanWeek:
 
 def team_days(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every team-day of the plan with its label and colour index."""
-    return [{"vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % 12,
-             "date": r.get("date"), "team_name": r.get("team_name")}
-            for i, r in enumerate(plan["routes"])]
+    return [{"vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % len(PALETTE),
+             "date": r.get("date"), "team_name": r.get("team_name"),
+             "option": _day_first(r)} for i, r in enumerate(plan["routes"])]
+
+
+def _day_first(route: dict[str, Any]) -> str:
+    """``Sen 30/11 · Tim 2``: the day first, so a narrow list still shows it."""
+    label = team_day_label(route)
+    team, _, when = label.partition(", ")
+    return f"{when} · {team}" if when else label
 
 
 def addable_villages(version: PlanVersion) -> set[str]:
@@ -73,8 +82,8 @@ def map_data(version: PlanVersion) -> dict[str, Any]:
         if not r["stops"]:
             continue
         routes.append({
-            "vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % 12,
-            "colour_hex": PALETTE[i % 12], "depot": depots.get(r["vehicle_id"]),
+            "vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % len(PALETTE),
+            "colour_hex": PALETTE[i % len(PALETTE)], "depot": depots.get(r["vehicle_id"]),
             "stops": [{"sequence": s["sequence"], "visit_id": s["visit_id"],
                        "village_code": s["village_code"], "desa": s["desa"],
                        "lat": s["lat"], "lon": s["lon"], "arrival_s": s["arrival_s"],

@@ -1,12 +1,14 @@
 /* Review map: each team-day's route in its own colour (office → stops → office), stops
-   numbered, villages still waiting marked in grey.  Colours match .c0 … .c11 in app.css. */
+   numbered, villages still waiting marked in grey.  Colours match .c0 … .c23 in app.css. */
 (function () {
   "use strict";
   var el = document.getElementById("rute");
   if (!el || typeof L === "undefined") { return; }
   var d = el.dataset;
   var PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-                 "#1f78b4", "#b2182b", "#4d4d4d", "#8c510a", "#01665e"];
+                 "#1f78b4", "#b2182b", "#4d4d4d", "#8c510a", "#01665e",
+                 "#7fc97f", "#beaed4", "#fdc086", "#386cb0", "#f0027f", "#bf5b17",
+                 "#666666", "#1a9850", "#762a83", "#e08214", "#35978f", "#c51b7d"];
 
   function text(value) {
     var span = document.createElement("span");
@@ -18,7 +20,7 @@
     return (h < 10 ? "0" : "") + h + "." + (m < 10 ? "0" : "") + m;
   }
 
-  var map = L.map(el);
+  var map = L.map(el, { zoomSnap: 0.25 });
   var tiles = L.tileLayer(d.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" });
   tiles.addTo(map);
   var warned = false;
