@@ -49,6 +49,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = __import__(f"web.{name}", fromlist=["bp"])
         app.register_blueprint(module.bp)
+    if app.config.get("START_WORKER"):  # e.g. under a WSGI server with one process
+        from web.worker import PlanningWorker
+
+        app.extensions["planning_worker"] = PlanningWorker(app)
+        app.extensions["planning_worker"].start()
     return app
 
 

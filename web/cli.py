@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(load_sample_command)
+    app.cli.add_command(worker_command)
 
 
 @click.command("create-user")
@@ -51,3 +52,23 @@ def load_sample_command() -> None:
     loaded = load_sample_if_empty(current_app.config["SAMPLE_DATA"])
     click.echo("Data contoh dimuat / sample loaded" if loaded
                else "Sudah ada data / data already present")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run the queued jobs, then stop")
+def worker_command(once: bool) -> None:
+    """Run planning jobs (use when the web server does not start its own worker thread)."""
+    from flask import current_app
+
+    from web.worker import PlanningWorker
+
+    worker = PlanningWorker(current_app._get_current_object())  # type: ignore[attr-defined]
+    if once:
+        count = 0
+        while worker.run_once():
+            count += 1
+        click.echo(f"{count} tugas dijalankan / jobs run")
+        return
+    click.echo("Pekerja perencanaan berjalan / planning worker running (Ctrl+C to stop)")
+    worker.run_forever()

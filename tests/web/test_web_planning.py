@@ -372,3 +372,29 @@ def test_next_monday_is_in_the_regency_zone():
     regency = Regency(code="36.90", province_code="36", name="x", timezone="Asia/Jakarta")
     assert planning.next_monday(regency, today=date(2026, 11, 27)) == date(2026, 11, 30)
     assert planning.next_monday(regency, today=date(2026, 11, 30)) == date(2026, 12, 7)
+
+
+def test_first_run_queues_next_week_and_the_worker_command_plans_it(tmp_path):
+    """The first run queues next week's plan once; ``flask worker --once`` leaves a draft."""
+    from web_fixtures import make_config
+
+    from web import create_app
+    from web.database import upgrade_database
+    from web.services.bootstrap import queue_first_plan
+
+    app = create_app(make_config(tmp_path))
+    upgrade_database(app)
+    with app.app_context():
+        load_sample_if_empty(str(SAMPLE))
+        job = queue_first_plan(2)
+        assert job is not None
+        assert queue_first_plan(2) is None
+        week = job.week_start
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 tugas" in result.output
+    with app.app_context():
+        version = db.session.query(PlanVersion).one()
+        assert version.week_start == week
+        assert version.status == PlanStatus.DRAFT
+        assert version.plan["summary"]["stops"] > 0

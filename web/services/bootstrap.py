@@ -8,7 +8,17 @@ from sqlalchemy import func, select
 
 from planner.dataset import load_dataset_from_folder
 from web.extensions import db
-from web.models import DataImport, ImportStatus, Role, Team, User, Village
+from web.models import (
+    DataImport,
+    ImportStatus,
+    PlanningJob,
+    PlanVersion,
+    Regency,
+    Role,
+    Team,
+    User,
+    Village,
+)
 from web.services.accounts import create_user, random_password
 from web.services.imports import store_dataset
 from web.services.regions import ensure_regency
@@ -61,3 +71,22 @@ def create_demo_accounts(regency_code: str) -> list[DemoAccount]:
         accounts.append(DemoAccount(username, password, role.value,
                                     team.name if team_code and team else scope))
     return accounts
+
+
+def queue_first_plan(time_limit_s: float) -> PlanningJob | None:
+    """Queue a plan of next week for the first regency that has none (and no job for it), so
+    the coordinator finds a draft to review at the first login; None when nothing is due."""
+    from web.services.planning import create_job, next_monday
+
+    if time_limit_s <= 0:
+        return None
+    regency = db.session.scalars(select(Regency).join(Village, Village.regency_code ==
+                                                      Regency.code).limit(1)).first()
+    if regency is None:
+        return None
+    week = next_monday(regency)
+    for model in (PlanVersion, PlanningJob):
+        if db.session.scalar(select(func.count()).select_from(model).where(
+                model.regency_code == regency.code, model.week_start == week)):
+            return None
+    return create_job(regency, None, week_start=week, time_limit_s=time_limit_s)
