@@ -57,8 +57,9 @@ def write_plot(result: SimulationResult, path: str | Path) -> None:
                   markersize=3, label=policy)
         right.plot(weeks, [r.backlog_priority for r in rows], dash, color=colour, marker="o",
                    markersize=3, label=policy)
-    left.set_title("Semua desa / all villages")
-    right.set_title("Terpencil/perbatasan/pulau / remote, border, island")
+    left.set_title("Semua desa / all villages", fontsize=10)
+    right.set_title("Terpencil, perbatasan, pulau / remote, border, island",
+                    fontsize=10)
     for ax in (left, right):
         ax.set_xlabel("minggu / week")
         ax.set_ylabel("orang / people")
