@@ -116,3 +116,14 @@ def test_service_time_depends_on_vehicle() -> None:
     report = check_routes(inst, [[0], []])
     assert not report.ok
     assert any("after its shift ends" in v for v in report.violations)
+
+
+def test_unused_vehicle_travels_nowhere() -> None:
+    """An empty route is clean even when its start-to-end trip would not fit the shift."""
+    base = make_instance()
+    far = Vehicle("k0", "t0", 0, 4, 0, 10)
+    inst = Instance("far", base.locations, base.visits, (far, base.vehicles[1]),
+                    base.duration_s, base.distance_m)
+    report = check_routes(inst, [[], [0]])
+    assert report.ok, report.violations
+    assert report.schedules[0].travel_s == 0

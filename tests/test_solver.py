@@ -171,3 +171,15 @@ def test_isolated_kills_a_hanging_child() -> None:
     assert sol.wall_s < 5
     assert check_routes(inst, sol.routes).ok
     assert sol.prize > 0
+
+
+def test_vehicle_that_cannot_even_drive_home_stays_unused() -> None:
+    """A vehicle whose empty trip breaks its shift is left unused; the others still work."""
+    base = line_instance([{"location": 2}, {"location": 3}], vehicles=2)
+    stuck = Vehicle("k0", "t0", 0, 5, 0, 20)
+    inst = Instance("stuck", base.locations, base.visits, (stuck, base.vehicles[1]),
+                    base.duration_s, base.distance_m)
+    sol = solve(inst, time_limit_s=1.0, seed=0, solution_limit=2)
+    assert sol.status is SolveStatus.FEASIBLE
+    assert sol.routes[0] == ()
+    assert sorted(sol.routes[1]) == [0, 1]

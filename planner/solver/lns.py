@@ -28,14 +28,14 @@ class LnsParams:
     """Knobs of the ruin-and-recreate loop (defaults measured in docs/benchmarks.md)."""
 
     #: Start and end temperature, in mean prizes.
-    t_start: float = 0.3
-    t_end: float = 0.01
+    t_start: float = 1.0
+    t_end: float = 0.03
     #: Largest share of routed visits one ruin removes.
     ruin_max: float = 0.3
     #: Random factor on insertion scores: ``1 + noise * U(0, 1)``.
     noise: float = 0.3
     #: Chance that removed visits may only come back after the others were tried.
-    exclude_prob: float = 0.0
+    exclude_prob: float = 0.3
     #: Exponents of the prize in the insertion score, one drawn per step.
     powers: tuple[float, ...] = (1.0, 2.0)
     #: Chance of ruining one whole route.

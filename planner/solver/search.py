@@ -51,7 +51,7 @@ class SearchConfig:
     #: Penalty of a dropped visit for OR-Tools, in typical detours per average prize.
     penalty_factor: float = 10000.0
     #: Travel worth one prize unit in the ruin-and-recreate value, same unit.
-    travel_factor: float = 10.0
+    travel_factor: float = 100.0
     metaheuristic: str = "GREEDY_DESCENT"
     #: Operators switched on beyond OR-Tools' defaults.
     operators: tuple[str, ...] = ()
@@ -64,6 +64,8 @@ class SearchConfig:
     lns: LnsParams = field(default_factory=LnsParams)
     #: OR-Tools starts from the loop's current plan (else from the best plan).
     polish_current: bool = True
+    #: Every this many rounds the loop restarts from the best plan (0 = never).
+    reset_every: int = 0
 
 
 def penalty_per_prize(instance: Instance, factor: float) -> int:
@@ -144,6 +146,8 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
         now = time.monotonic()
         round_end = min(deadline, now + cfg.round_s)
         lns_end = now + (round_end - now) * (1.0 - cfg.ortools_share)
+        if cfg.reset_every and done % cfg.reset_every == cfg.reset_every - 1:
+            current = tracker.routes
         if current is not None:
             current = lns.run(current, until=deadline if det else lns_end,
                               max_steps=cfg.steps_per_round if det else None,
