@@ -1,6 +1,7 @@
 """The database models, one module per concept; imported here so Alembic sees them all."""
 
 from web.models.accounts import Role, User
+from web.models.field import FieldReport, TurnoutRate, VillageContact
 from web.models.imports import DataImport, ImportStatus
 from web.models.planning import (
     JobStatus,
@@ -19,6 +20,7 @@ __all__ = [
     "FLAGS",
     "BacklogCount",
     "DataImport",
+    "FieldReport",
     "Harbour",
     "ImportStatus",
     "JobStatus",
@@ -32,6 +34,8 @@ __all__ = [
     "Regency",
     "Role",
     "Team",
+    "TurnoutRate",
     "User",
     "Village",
+    "VillageContact",
 ]
