@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -254,6 +254,44 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     # through JSON once, so tuples become lists and the dict equals what is written
     result: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
     return result
+
+
+def _fields(cls: type, data: Mapping[str, Any], **defaults: Any) -> dict[str, Any]:
+    """The keyword arguments of dataclass ``cls`` found in ``data`` (``defaults`` fill gaps)."""
+    names = {f.name for f in fields(cls)}
+    return {**defaults, **{k: v for k, v in data.items() if k in names}}
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """The :class:`Plan` of a plan JSON (the inverse of :func:`plan_to_dict`).
+
+    Unknown keys (``units``) are ignored; ``priority_*``, ``notes``, ``summary``, ``solver``
+    and ``schema_version`` may be missing (older or hand-made plans).  Raises
+    :class:`InputError` when a route, stop or waiting village lacks a required field.
+    """
+    try:
+        routes = tuple(
+            Route(**{**_fields(Route, r), "stops": tuple(Stop(**_fields(Stop, s))
+                                                          for s in r["stops"])})
+            for r in data["routes"])
+        unscheduled = []
+        for u in data.get("unscheduled", []):
+            why = u["reason"]
+            unscheduled.append(Unscheduled(**{
+                **_fields(Unscheduled, u, weight=None),
+                "reason": Reason(str(why["code"]), str(why.get("text_id", "")),
+                                 str(why.get("text_en", "")),
+                                 str(why.get("what_it_would_take_id", "")),
+                                 str(why.get("what_it_would_take_en", "")))}))
+        return Plan(name=str(data.get("name", "")), regency=data.get("regency"),
+                    week_start=data.get("week_start"), routes=routes,
+                    unscheduled=tuple(unscheduled), summary=dict(data.get("summary") or {}),
+                    solver=dict(data.get("solver") or {}),
+                    schema_version=str(data.get("schema_version", PLAN_SCHEMA_VERSION)),
+                    notes=tuple(data.get("notes") or ()))
+    except (KeyError, TypeError) as exc:
+        raise InputError([Problem("plan", None, None, f"rencana tidak lengkap: {exc!r}",
+                                  f"incomplete plan: {exc!r}")]) from exc
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
