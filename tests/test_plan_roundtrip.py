@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -67,10 +68,11 @@ def test_optional_fields_may_be_missing(plan: Plan) -> None:
     for item in data["unscheduled"]:
         item.pop("weight")
     rebuilt = plan_from_dict(data)
-    assert rebuilt.routes == tuple(r.__class__(**{**r.__dict__, "stops": tuple(
-        s.__class__(**{**s.__dict__, "priority_id": "", "priority_en": ""}) for s in r.stops)})
+    assert rebuilt.routes == tuple(
+        replace(r, stops=tuple(replace(s, priority_id="", priority_en="") for s in r.stops))
         for r in plan.routes)
-    assert rebuilt.notes == () and rebuilt.solver == {}
+    assert rebuilt.notes == ()
+    assert rebuilt.solver == {}
     assert all(u.weight is None for u in rebuilt.unscheduled)
 
 
