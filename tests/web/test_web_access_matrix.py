@@ -41,6 +41,9 @@ WRITE_DONE = _kind(302, DENIED, (302, 302, 403, 403), DENIED)
 TEAM_PAGE = _kind(302, (200, 200, 200, 403), (200, 200, 403, 403), (200, 403, 403, 403))
 #: a form post the coordinator sent incomplete (400), others refused
 WRITE_BAD = _kind(302, DENIED, (400, 400, 403, 403), DENIED)
+#: one team's file of a plan version: readers of the regency (the sibling team has no day in
+#: the plan: 404); a team lead only from a published version of its own team (here a draft)
+TEAM_FILE = _kind(302, (200, 404, 200, 403), (200, 404, 403, 403), DENIED)
 #: the JSON API: 401 (not 302) without a login
 API_READ = _kind(401, (200, 200, 200, 403), (200, 200, 403, 403), DENIED)
 
@@ -84,6 +87,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("plans.edit", "POST"): WRITE_DONE,  # no stored instance here: refused with a message
     ("plans.reoptimise", "POST"): WRITE_DONE,
     ("plans.publish", "POST"): WRITE_BAD,  # no base revision sent
+    **{(f"plans.download_{ext}", "GET"): READ for ext in ("xlsx", "csv", "geojson")},
+    **{(f"plans.team_download_{ext}", "GET"): TEAM_FILE
+       for ext in ("xlsx", "csv", "geojson", "gpx", "kml", "ics", "pdf")},
     ("api.openapi", "GET"): _same(200),
     ("api.docs", "GET"): _same(200),
     ("api.villages", "GET"): API_READ,

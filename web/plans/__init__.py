@@ -126,11 +126,13 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
         "versions": versions_of_week(version.regency_code, version.week_start),
         "team_days": days, "colours": {d["vehicle_id"]: d["colour"] for d in days},
         "labels": {d["vehicle_id"]: d["label"] for d in days},
+        "options": {d["vehicle_id"]: d["option"] for d in days},
         "flags": flags, "can_edit": can_edit, "clock": clock,
         "addable": addable_villages(version) if can_edit else set(),
         "violations": violations or [], "conflict": conflict,
         "form_vehicle": request.form.get("vehicle_id", ""),
         "tz_name": TIMEZONE_NAMES.get(regency.timezone, regency.timezone),
+        "plan_teams": downloads.teams_in_plan(version),
     }
     return render_template("plans/review.html", **context), status
 
@@ -217,3 +219,6 @@ def publish(regency_code: str, version_id: int) -> Response | tuple[str, int]:
     flash(_("Versi %(n)s diterbitkan. Ketua tim sekarang melihat rute ini.",
             n=version.version), "success")
     return redirect(url_for("plans.review", regency_code=regency_code, version_id=version_id))
+
+
+from web.plans import downloads  # noqa: E402  (registers the download routes on bp)
