@@ -14,7 +14,8 @@ ENV_PREFIX = "JEMPUT_BOLA"
 
 #: The feature blueprints, one package each (``web/<name>/``).
 BLUEPRINTS: tuple[str, ...] = ("health", "auth", "i18n", "main", "villages", "uploads",
-                               "teams", "accounts", "plans", "api")
+                               "teams", "accounts", "plans", "api", "field", "field_api",
+                               "reports", "province")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -149,3 +149,30 @@ class _RegencyCode:
     """Adapter: :func:`scoped` on the Regency table itself (its key is ``code``)."""
 
     regency_code = Regency.code
+
+
+def require_field_team(team_id: int, *, write: bool = False) -> Team:
+    """A team whose field pages the user may read or (``write``) report for: its own lead
+    and its regency's coordinator; the province reads its province's teams and never
+    reports.  404 for no such team, 403 outside the scope."""
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    user = _user()
+    if user.role == Role.TEAM_LEAD:
+        allowed = user.team_id is not None and user.team_id == team.id
+    elif user.role == Role.COORDINATOR:
+        allowed = user.regency_code == team.regency_code
+    else:
+        allowed = not write and can_read_regency(team.regency_code)
+    if not allowed:
+        abort(403)
+    return team
+
+
+def require_province() -> str:
+    """The province code of a province monitor; 403 for every other role."""
+    user = _user()
+    if user.role != Role.PROVINCE or not user.province_code:
+        abort(403)
+    return str(user.province_code)

@@ -102,6 +102,25 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("api.edit", "POST"): _api_write(400),
     ("api.publish", "POST"): _api_write(400),
     ("api.reoptimise", "POST"): _api_write(202),
+    # field pages, reports, turnout, province dashboard (the province never writes)
+    ("field.stops", "GET"): TEAM_PAGE,
+    ("field.service_worker", "GET"): {**_same(200), "anonymous": (302,) * 4},
+    ("field_api.schedule", "GET"): {**TEAM_PAGE, "anonymous": (401,) * 4},
+    ("field_api.reports", "GET"): {**TEAM_PAGE, "anonymous": (401,) * 4},
+    # an empty body: 400 to those who may report (own lead, own coordinator), else 403
+    ("field_api.create_report", "POST"): _kind(401, DENIED, (400, 400, 403, 403),
+                                               (400, 403, 403, 403)),
+    ("field_api.turnout", "GET"): API_READ,
+    ("field_api.accept", "POST"): _api_write(200),
+    ("field_api.progress", "GET"): API_READ,
+    ("reports.index", "GET"): READ,
+    ("reports.accept", "POST"): WRITE_DONE,
+    ("reports.contact", "GET"): WRITE_FORM,
+    ("reports.contact", "POST"): WRITE_DONE,
+    ("province.index", "GET"): _kind(302, (200,) * 4, DENIED, DENIED),
+    ("province.map_json", "GET"): _kind(302, (200,) * 4, DENIED, DENIED),
+    ("province.regency", "GET"): READ,
+    ("province.regency_map", "GET"): READ,
 }
 
 

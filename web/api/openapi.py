@@ -121,7 +121,7 @@ def _op(summary: str, responses: JSON, *, params: list[JSON] | None = None,
 def openapi_document() -> JSON:
     """The document served at ``/api/v1/openapi.json``."""
     error = _json(_ref("Error"), "Error")
-    return {
+    document: JSON = {
         "openapi": "3.1.0",
         "info": {"title": "Jemput Bola API", "version": "1.0.0",
                  "description": "Weekly route plans of mobile e-KTP recording teams. Sign in "
@@ -191,3 +191,6 @@ def openapi_document() -> JSON:
             },
         },
     }
+    from web.field_api.openapi import add_field_api
+
+    return add_field_api(document)

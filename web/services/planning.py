@@ -31,7 +31,9 @@ from planner.solver import solve_isolated
 from web.extensions import db
 from web.models import JobStatus, PlanningJob, PlanVersion, Regency, User
 from web.models.base import utcnow
+from web.services.field_reports import unreachable_notes
 from web.services.plans import store_draft, store_instance
+from web.services.turnout import service_params
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +245,8 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
     """Solve a claimed job and store its draft; mark it failed on any problem."""
     job_id = job.id
     solver = solver_params(job)
-    params = PlanningParams(solver=solver)
+    # the turnout rates the coordinator accepted from field reports (services/turnout.py)
+    params = PlanningParams(solver=solver, service=service_params(job.regency_code))
     try:
         built, initial, base = build_job_problem(job, params)
     except (InputError, InfeasibleError, JobError) as exc:
@@ -292,6 +295,9 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         return
     try:
         plan = plan_to_dict(decode_plan(built.instance, solution, built=built, params=params))
+        # villages last reported unreachable: flagged with the reason (still planned)
+        plan["notes"] = [*plan.get("notes", []),
+                         *unreachable_notes(job.regency_code, job.week_start)]
         stored = store_instance(job.regency_code, job.week_start,
                                 instance_to_dict(built.instance))
         version = store_draft(regency_code=job.regency_code, week_start=job.week_start,

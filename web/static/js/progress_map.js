@@ -1,0 +1,53 @@
+/* Progress map: a dot per village coloured by backlog left (no inline script: CSP). */
+(function () {
+  "use strict";
+  var el = document.getElementById("peta-kemajuan");
+  if (!el || typeof L === "undefined") { return; }
+  var labels = JSON.parse(el.dataset.labels || "{}");
+
+  function colour(n) {
+    if (n === null || n === undefined) { return "#9aa5ad"; }
+    if (n <= 0) { return "#1a9850"; }
+    if (n >= 600) { return "#b2182b"; }
+    if (n >= 300) { return "#ef8a62"; }
+    if (n >= 100) { return "#fddbc7"; }
+    return "#d1e5f0";
+  }
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span.innerHTML;
+  }
+
+  var map = L.map(el, { preferCanvas: true });
+  var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" }).addTo(map);
+  var warned = false;
+  tiles.on("tileerror", function (e) {
+    e.tile.style.visibility = "hidden";
+    if (!warned) {
+      warned = true;
+      var note = document.createElement("p");
+      note.className = "map-note";
+      note.setAttribute("role", "status");
+      note.textContent = el.dataset.labelTiles;
+      el.parentNode.insertBefore(note, el.nextSibling);
+    }
+  });
+
+  fetch(el.dataset.points, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var layer = L.featureGroup();
+      data.villages.forEach(function (v) {
+        var flags = v.flags.map(function (f) { return text(labels[f] || f); }).join(", ");
+        var backlog = v.belum_rekam === null ? el.dataset.labelNodata : v.belum_rekam.toLocaleString("id-ID");
+        L.circleMarker([v.lat, v.lon], { radius: 5, weight: 1, color: "#37474f", fillOpacity: 0.85, fillColor: colour(v.belum_rekam) })
+          .bindPopup("<strong>" + text(v.name) + "</strong><br>" + text(v.kode) + " · " + text(v.district) +
+            "<br>" + text(el.dataset.labelBacklog) + ": " + text(backlog) + (flags ? "<br>" + flags : ""))
+          .addTo(layer);
+      });
+      if (data.villages.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+      else { map.setView([-6.4, 106.1], 8); }
+      layer.addTo(map);
+    });
+}());
