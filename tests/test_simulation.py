@@ -91,6 +91,24 @@ def test_manual_routes_pass_check_routes(dataset, classified):
         assert sum(map(len, routes)) > 0
 
 
+def test_manual_rule_takes_islands_only_by_boat(dataset, classified):
+    """Island villages are on manual routes of boat-capable teams only, and none without one."""
+    islands = set(classified.loc[classified["island"], "kode"])
+    for boat in (True, False):
+        data = dataset if boat else replace(dataset,
+                                            teams=dataset.teams.assign(boat_capable=False))
+        built = build_week(data, classified, regency=REGENCY, week_start=MONDAY,
+                           params=PlanningParams())
+        backlog = {code: s.belum_rekam for code, s in built.scores.items()}
+        inst = built.instance
+        routes = plan_manual_routes(inst, backlog)
+        for k, route in enumerate(routes):
+            on_islands = {inst.visits[i].village_code for i in route} & islands
+            assert not on_islands or inst.vehicles[k].boat_capable
+        if not boat:
+            assert not {inst.visits[i].village_code for r in routes for i in r} & islands
+
+
 def test_manual_rule_starts_with_the_largest_backlog(dataset, classified):
     """Each team-day considers villages by backlog, largest first."""
     built = build_week(dataset, classified, regency=REGENCY, week_start=MONDAY,
