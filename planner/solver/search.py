@@ -1,17 +1,19 @@
-"""The search: a greedy first plan, OR-Tools local search in rounds, a final insertion pass.
+"""The search: a greedy first plan, then rounds of ruin-and-recreate and OR-Tools polishing.
 
-Design (measured in ``docs/benchmarks.md``):
+Design (each ingredient measured in ``docs/benchmarks.md``):
 
 1. *Construction*: :func:`insert_greedy` by prize density gives a plan in milliseconds.
-2. *Penalty scaling*: a dropped visit costs ``prize * penalty_per_prize`` where one prize unit is
-   worth ``penalty_factor`` typical detours (mean distance to the nearest visits, divided by
-   the mean prize).  Penalties that dwarf travel blind the guided local search; penalties near
-   the travel scale let it trade travel for room.  Our :class:`BestTracker` keeps the best plan
-   by prize regardless of OR-Tools' own cost.
-3. *Rounds*: OR-Tools guided local search from the best plan, with the operators that insert
-   and swap optional visits; between rounds a ruin-and-recreate step (remove a few related
-   visits, re-insert by noisy prize density) restarts it from a new neighbourhood.
-4. *Final pass*: greedy insertion of anything that still fits.
+2. *Ruin and recreate* (:mod:`planner.solver.lns`, numpy, hundreds of steps a second):
+   remove a few related visits, 2-opt, re-insert by noisy prize density; simulated annealing
+   on ``prize - travel / travel_per_prize``.
+3. *OR-Tools polishing*: each round ends with a short OR-Tools greedy descent (relocate,
+   exchange, cross, 2-opt, or-opt, make-active, swap-active...) from the loop's current plan,
+   with drop penalties far above any travel (strictly prize first).  Guided local search on
+   OR-Tools alone was measured clearly worse at 5-10 s (slow neighbourhoods on optional
+   visits), tuned penalty scaling or not.
+4. :class:`BestTracker` keeps the best plan by *our* objective (prize, then travel) among all
+   plans either part passes through, each re-verified by :func:`check_routes`.
+5. *Final pass*: greedy insertion of anything that still fits.
 """
 
 from __future__ import annotations
