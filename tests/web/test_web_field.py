@@ -3,10 +3,11 @@ turnout, the province dashboard, and rolling re-planning from reports on the sam
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from web_fixtures import PASSWORD, SAMPLE, WEEK, build_app, login, tiny_plan
+from field_fixtures import today_plan
+from web_fixtures import PASSWORD, SAMPLE, WEEK, build_app, login
 
 from web.extensions import db
 from web.models import (
@@ -21,7 +22,7 @@ from web.models import (
 )
 from web.services.accounts import create_user
 from web.services.bootstrap import load_sample_if_empty
-from web.services.plans import publish_version, store_draft
+from web.services.plans import publish_version
 from web.services.turnout import service_params
 from web.services.villages import regency_village_rows
 from web.worker import PlanningWorker
@@ -164,51 +165,10 @@ def test_report_post_needs_the_csrf_header_which_the_schedule_gives(tmp_path):
     assert sent.status_code == 201
 
 
-def _today_plan(app, world) -> tuple[str, str]:
-    """A published plan of this week: the own team on today (two stops) and tomorrow."""
-    from web.models import Regency
-    from web.services.field_schedule import local_today
-
-    with app.app_context():
-        regency = db.session.get(Regency, OWN)
-        today = local_today(regency)
-        monday = today - timedelta(days=today.weekday())
-        team = db.session.get(Team, world.targets["own"].team_id)
-        first = db.session.query(Village).filter_by(kode=world.targets["own"].kode).one()
-        from web_fixtures import create_village
-
-        second = create_village(OWN, "36.90.01.2002", name="Sukamaju", belum_rekam=80)
-        third = create_village(OWN, "36.90.01.2003", name="Tanjung Jaya", belum_rekam=50)
-        db.session.commit()
-        plan = tiny_plan(first, team)
-        route = plan["routes"][0]
-        stop = route["stops"][0]
-
-        def day_route(day: date, villages: list[Village]) -> dict:
-            stops = []
-            for i, v in enumerate(villages):
-                stops.append({**stop, "sequence": i + 1, "visit_id": v.kode,
-                              "village_code": v.kode, "desa": v.name,
-                              "arrival_s": 30600 + i * 9000, "start_s": 30600 + i * 9000,
-                              "departure_s": 36000 + i * 9000, "lon": v.stop_lon,
-                              "lat": v.stop_lat})
-            return {**route, "vehicle_id": f"{team.code}@{day.isoformat()}",
-                    "date": day.isoformat(), "stops": stops,
-                    "expected_recordings": 60 * len(stops)}
-
-        later = today + timedelta(days=1)
-        plan["routes"] = [day_route(later, [third]), day_route(today, [first, second])]
-        plan["week_start"] = monday.isoformat()
-        version = store_draft(regency_code=OWN, week_start=monday, plan=plan,
-                              instance_id=None, created_by_id=None)
-        _publish(version.id)
-        return today.isoformat(), later.isoformat()
-
-
 def test_stop_page_lists_today_first_with_contact_and_links(app, world):
     """The lead's page: today's stops first, times in WIB, contact, geo/Maps/WhatsApp links;
     another team's page is refused."""
-    today, later = _today_plan(app, world)
+    today, later = today_plan(app, world)
     coordinator = _client(app, "koordinator")
     kode = world.targets["own"].kode
     saved = coordinator.post(f"/kabupaten/{OWN}/lapangan/desa/{kode}/kontak",

@@ -90,6 +90,7 @@
     return fetch(d.scheduleUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) {
         if (!r.ok) { throw new Error(String(r.status)); }
+        signal(r.headers.get("X-Jemput-Bola-Offline") ? d.labelOffline : "");
         return r.json();
       })
       .then(function (data) {
@@ -99,7 +100,7 @@
         when.setAttribute("datetime", data.generated_at);
         when.textContent = at.toLocaleString("id-ID", { dateStyle: "medium", timeStyle: "short" });
       })
-      .catch(function () {});
+      .catch(function () { if (!navigator.onLine) { signal(d.labelOffline); } });
   }
 
   function finish(entry, result) {

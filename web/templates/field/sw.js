@@ -29,7 +29,15 @@ function networkFirst(request) {
     return response;
   }).catch(function () {
     return caches.match(request, { ignoreVary: true }).then(function (hit) {
-      return hit || new Response("Tidak ada sinyal dan halaman ini belum tersimpan di ponsel.", {
+      if (hit) {
+        // tell the page this is the stored copy (it shows "no signal" and the copy's time)
+        var headers = new Headers(hit.headers);
+        headers.set("X-Jemput-Bola-Offline", "1");
+        return hit.blob().then(function (body) {
+          return new Response(body, { status: hit.status, statusText: hit.statusText, headers: headers });
+        });
+      }
+      return new Response("Tidak ada sinyal dan halaman ini belum tersimpan di ponsel.", {
         status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
   });
