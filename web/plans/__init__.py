@@ -3,9 +3,11 @@ edit it (every edit re-checked), re-optimise around pinned stops, publish."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +21,7 @@ from web.forms import required
 from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
 from web.scoping import can_write_regency, require_job, require_regency, require_version
-from web.services.plan_edits import Edit, EditError, clock
+from web.services.plan_edits import Edit, EditError, clock, team_day_label
 from web.services.planning import (
     JobError,
     cancel_job,
@@ -47,6 +49,37 @@ from web.services.review import (
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/kabupaten/<regency_code>/rencana")
+
+
+def _indonesian() -> bool:
+    return str(get_locale() or "id") == "id"
+
+
+@bp.app_template_filter("hhmm")
+def local_clock(seconds: int | None) -> str:
+    """A plan clock in the page's language: ``08.35`` (Indonesian) or ``08:35``."""
+    text = clock(seconds)
+    return text if _indonesian() else text.replace(".", ":")
+
+
+@bp.app_template_filter("team_day")
+def local_team_day(route: dict[str, Any]) -> str:
+    """``Tim 1, Senin 23/11`` in Indonesian, ``Tim 1, Monday 23/11`` in English."""
+    if _indonesian() or not route.get("date"):
+        return team_day_label(route)
+    name = str(route.get("team_name") or route.get("team_id") or route.get("vehicle_id"))
+    return f"{name}, {format_date(date.fromisoformat(str(route['date'])), 'EEEE d/M')}"
+
+
+def _day_first(label: str) -> str:
+    team, _sep, when = label.partition(", ")
+    return f"{when} · {team}" if when else label
+
+
+def origin_label(origin: str) -> str:
+    """What made a version, in the page's language."""
+    return {"solver": _("perencana otomatis"), "edit": _("ubahan tangan"),
+            "reoptimise": _("optimalkan ulang")}.get(origin, origin)
 
 
 class PlanForm(FlaskForm):
@@ -89,6 +122,7 @@ def index(regency_code: str) -> str | Response:
             else:
                 return redirect(url_for("plans.job", regency_code=regency_code, job_id=job.id))
     return render_template("plans/index.html", regency=regency, form=form, can_edit=can_edit,
+                           origin_label=origin_label,
                            jobs=recent_jobs(regency_code),
                            versions=versions_of_regency(regency_code, limit=60))
 
@@ -121,13 +155,13 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
     can_edit = can_write_regency(regency_code)
     flags = village_flags(regency_code)
     days = team_days(plan)
+    labels = {r["vehicle_id"]: local_team_day(r) for r in plan["routes"]}
     context: dict[str, Any] = {
         "regency": regency, "version": version, "plan": plan, "week": week_head(version),
         "versions": versions_of_week(version.regency_code, version.week_start),
         "team_days": days, "colours": {d["vehicle_id"]: d["colour"] for d in days},
-        "labels": {d["vehicle_id"]: d["label"] for d in days},
-        "options": {d["vehicle_id"]: d["option"] for d in days},
-        "flags": flags, "can_edit": can_edit, "clock": clock,
+        "labels": labels, "options": {k: _day_first(v) for k, v in labels.items()},
+        "flags": flags, "can_edit": can_edit, "clock": local_clock, "origin_label": origin_label,
         "addable": addable_villages(version) if can_edit else set(),
         "violations": violations or [], "conflict": conflict,
         "form_vehicle": request.form.get("vehicle_id", ""),
@@ -146,7 +180,13 @@ def review(regency_code: str, version_id: int) -> tuple[str, int]:
 @bp.get("/<int:version_id>/peta.json")
 def map_json(regency_code: str, version_id: int) -> dict[str, Any]:
     """Routes and waiting villages for the review map."""
-    return map_data(require_version(version_id, regency_code=regency_code))
+    version = require_version(version_id, regency_code=regency_code)
+    data = map_data(version)
+    if not _indonesian():
+        labels = {r["vehicle_id"]: local_team_day(r) for r in version.plan["routes"]}
+        for route in data["routes"]:
+            route["label"] = labels.get(route["vehicle_id"], route["label"])
+    return data
 
 
 def edit_from(values: Any) -> Edit:
