@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.checking import check_routes
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.solution import SolveStatus
 from planner.solver import solve, solve_isolated
+from planner.solver.insertion import insert_greedy
 from planner.solver.isolated import run_isolated
+from planner.solver.lns import RuinRecreate
 
 
 def random_instance(seed: int, *, n_visits: int = 14, vehicles: int = 3,
@@ -183,3 +188,26 @@ def test_vehicle_that_cannot_even_drive_home_stays_unused() -> None:
     assert sol.status is SolveStatus.FEASIBLE
     assert sol.routes[0] == ()
     assert sorted(sol.routes[1]) == [0, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), rate=st.integers(0, 60), capacity=st.sampled_from([None, 40]))
+def test_insertion_and_ruin_recreate_keep_every_rule(seed: int, rate: int,
+                                                     capacity: int | None) -> None:
+    """Greedy insertion and ruin-and-recreate steps only build check-clean plans."""
+    base = random_instance(seed, n_visits=12, capacity=capacity)
+    rng = random.Random(seed)
+    vehicles = tuple(dataclasses.replace(k, service_s_per_demand=rate * (i % 2))
+                     for i, k in enumerate(base.vehicles))
+    visits = tuple(dataclasses.replace(v, pinned_vehicle=1) if rng.random() < 0.1 and
+                   v.allowed_vehicles is None and v.group is None else v for v in base.visits)
+    inst = dataclasses.replace(base, vehicles=vehicles, visits=visits)
+    routes, pins_ok = insert_greedy(inst, [[] for _ in inst.vehicles])
+    if pins_ok:
+        assert check_routes(inst, routes).ok, check_routes(inst, routes).violations
+    loop = RuinRecreate(inst, rng, 100.0)
+    current = routes
+    for _ in range(10):
+        current = loop.step(current, 1.0)
+        if pins_ok:
+            assert check_routes(inst, current).ok, check_routes(inst, current).violations
