@@ -38,7 +38,7 @@ class LnsParams:
     exclude_prob: float = 0.3
     #: Exponents of the prize in the insertion score, one drawn per step.
     powers: tuple[float, ...] = (1.0, 2.0)
-    #: Chance of ruining one whole route.
+    #: Chance of emptying one route and restarting it from a far, valuable visit.
     route_ruin: float = 0.0
 
 
@@ -156,8 +156,7 @@ class RuinRecreate:
         count = rng.randint(1, max(1, min(40, int(self.p.ruin_max * len(routed)))))
         kind = rng.random()
         if kind < self.p.route_ruin:
-            k = rng.choice([k for k, r in enumerate(routes) if r])
-            removed = {i for i in routes[k] if inst.visits[i].pinned_vehicle is None}
+            return self._reseed(routes)
         elif kind < 0.5:
             here = self.loc[rng.choice(routed)]
             dist = self.inst.duration_s[here, self.loc[routed]]
@@ -171,6 +170,29 @@ class RuinRecreate:
         else:
             removed = set(rng.sample(routed, count))
         return tuple(tuple(i for i in r if i not in removed) for r in routes)
+
+    def _reseed(self, routes: Routes) -> Routes:
+        """Empty one route and restart it from a far, valuable visit (a new route shape).
+
+        Greedy insertion grows a route from its depot outwards by prize per second, so it
+        never sends a team to a distant cluster of big prizes; a seed out there does.
+        """
+        inst, rng = self.inst, self.rng
+        k = rng.randrange(len(routes))
+        if any(inst.visits[i].pinned_vehicle is not None for i in routes[k]):
+            return routes
+        veh = inst.vehicles[k]
+        taken = {i for j, r in enumerate(routes) if j != k for i in r}
+        far = inst.duration_s[veh.start_location, self.loc] + inst.duration_s[
+            self.loc, veh.end_location]
+        order = np.argsort(-(self.prize * far), kind="stable")
+        picks = [int(i) for i in order if int(i) not in taken and self.prize[i] > 0
+                 and self._timed_travel(k, [int(i)]) is not None
+                 and self.tables.allowed[i, k]
+                 and (veh.capacity is None or self.tables.demand[i] <= veh.capacity)][:5]
+        out = list(routes)
+        out[k] = (rng.choice(picks),) if picks else ()
+        return tuple(out)
 
     def step(self, current: Routes, temperature: float) -> Routes:
         """One ruin, 2-opt and recreate step; returns the candidate plan."""
