@@ -64,7 +64,8 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
     if version is None:
         return out
     out["version"] = {"id": version.id, "version": version.version,
-                      "week_start": version.week_start.isoformat()}
+                      "week_start": version.week_start.isoformat(),
+                      "week_label": _day_label(version.week_start)}
     routes = [r for r in version.plan.get("routes", []) if r.get("team_id") == team.code
               and r.get("stops")]
     codes = {s["village_code"] for r in routes for s in r["stops"] if s.get("village_code")}

@@ -39,6 +39,11 @@
     return null;
   }
 
+  function closeForm(el) {
+    var details = el.querySelector("details.report");
+    if (details && !details.dataset.touched) { details.open = false; }
+  }
+
   function render() {
     var outbox = load(OUTBOX);
     var sent = load(SENT);
@@ -48,6 +53,7 @@
       var state = el.querySelector(".report-state");
       state.textContent = d.labelSent + ": " + summary(entry.body);
       state.className = "report-state sent";
+      closeForm(el);
     });
     outbox.forEach(function (entry) {
       var el = stopElement(entry.body);
@@ -56,6 +62,7 @@
       var refused = entry.state === "refused";
       state.textContent = (refused ? d.labelRefused + " (" + entry.error + ")" : d.labelWaiting) + ": " + summary(entry.body);
       state.className = "report-state " + (refused ? "refused" : "waiting");
+      closeForm(el);
     });
     var box = document.getElementById("antrean");
     var list = document.getElementById("antrean-daftar");
@@ -203,6 +210,10 @@
 
   root.querySelectorAll("form.report-form").forEach(function (form) {
     form.addEventListener("submit", onSubmit);
+  });
+  root.querySelectorAll("details.report").forEach(function (details) {
+    // once the lead opens a form (to correct), re-rendering leaves it open
+    details.querySelector("summary").addEventListener("click", function () { details.dataset.touched = "1"; });
   });
   document.getElementById("kirim-sekarang").addEventListener("click", function () { flush(); });
   window.addEventListener("online", function () { signal(d.labelOnline); refreshSchedule().then(flush); });
