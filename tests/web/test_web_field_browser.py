@@ -129,6 +129,7 @@ def test_team_lead_reports_two_stops_offline_and_they_are_sent_once_online(field
             page.wait_for_selector("#antrean", state="hidden", timeout=30_000)
             sent = page.locator("section.day").first.locator(".report-state.sent")
             assert sent.count() == 2
+            assert "Tidak ada sinyal" not in page.locator("#sinyal").inner_text()
             page.screenshot(path=str(ARTIFACTS / "field_phone_sent.png"), full_page=True)
             page.wait_for_timeout(500)  # no late duplicate from a second flush
         finally:

@@ -143,7 +143,7 @@
       body: JSON.stringify(entry.body)
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
-        if (r.status === 200 || r.status === 201) { finish(entry, data); return true; }
+        if (r.status === 200 || r.status === 201) { signal(""); finish(entry, data); return true; }
         if (r.status === 409 || r.status === 422) { refuse(entry, data.error || String(r.status)); return true; }
         if (r.status === 401) { signal(d.labelLogin); return false; }
         if (r.status === 400) {
