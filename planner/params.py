@@ -113,7 +113,8 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
         if not getattr(t, name) > 0:
             bad.append((f"travel.{name}", "kecepatan harus lebih dari 0", "speed must be above 0"))
     if not t.detour_factor >= 1.0:
-        bad.append(("travel.detour_factor", "faktor belokan minimal 1", "detour factor must be >= 1"))
+        bad.append(("travel.detour_factor", "faktor belokan minimal 1",
+                    "detour factor must be >= 1"))
     if t.boarding_s < 0:
         bad.append(("travel.boarding_s", "waktu naik kapal tidak boleh negatif",
                     "boarding time must not be negative"))
@@ -145,7 +146,8 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     w = params.scoring
     for name in ("w_remote", "w_border", "w_island", "w_coastal"):
         if getattr(w, name) < 0:
-            bad.append((f"scoring.{name}", "bobot tidak boleh negatif", "weight must not be negative"))
+            bad.append((f"scoring.{name}", "bobot tidak boleh negatif",
+                        "weight must not be negative"))
     if not 0.0 < w.chunk_decay <= 1.0:
         bad.append(("scoring.chunk_decay", "faktor potongan harus antara 0 dan 1",
                     "chunk decay must be above 0 and at most 1"))

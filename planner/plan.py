@@ -120,7 +120,6 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
         veh = instance.vehicles[vi]
         stops: list[Stop] = []
         prev_loc = veh.start_location
-        prev_dep = veh.shift_start_s
         for seq, idx in enumerate(sched.visits, start=1):
             visit = instance.visits[idx]
             loc = instance.locations[visit.location]
@@ -138,7 +137,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 lon=loc.lon, lat=loc.lat,
                 priority_id=score.explain_id() if score else "",
                 priority_en=score.explain_en() if score else ""))
-            prev_loc, prev_dep = visit.location, sched.departure_s[seq - 1]
+            prev_loc = visit.location
         team_name = veh.team_id
         if built is not None:
             team_name = built.team_days[vi].team_name

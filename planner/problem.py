@@ -247,6 +247,10 @@ def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
     return reason("unreachable")
 
 
+def _may_make(visit: Visit, vehicle: int) -> bool:
+    return visit.allowed_vehicles is None or vehicle in visit.allowed_vehicles
+
+
 def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence[Pin],
                 excluded: dict[str, Reason]) -> list[Visit]:
     by_vehicle = {(v.team_id, v.date): k for k, v in enumerate(vehicles)}
@@ -260,8 +264,7 @@ def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence
         free = [i for i, v in enumerate(out)
                 if v.village_code == pin.village_code and v.pinned_vehicle is None]
         # the first chunk this team-day can make (a smaller team may only fit the last one)
-        idx = next((i for i in free if out[i].allowed_vehicles is None
-                    or k in out[i].allowed_vehicles), free[0] if free else None)
+        idx = next((i for i in free if _may_make(out[i], k)), free[0] if free else None)
         if idx is None:
             why = excluded.get(pin.village_code)
             raise InfeasibleError(f"pin {pin.village_code}: village cannot be visited"

@@ -61,7 +61,7 @@ class VillageScore:
 
 def prize_for(recordings: int, weight: float, factor: float = 1.0) -> int:
     """Integer prize of ``recordings`` at ``weight`` (times a chunk ``factor``)."""
-    return int(round(recordings * weight * factor * PRIZE_PER_WEIGHTED_RECORDING))
+    return round(recordings * weight * factor * PRIZE_PER_WEIGHTED_RECORDING)
 
 
 def turnout_for(flags: dict[str, bool], jenis: str, service: ServiceParams) -> tuple[str, float]:
@@ -78,7 +78,7 @@ def score_village(*, village_code: str, belum_rekam: int, jenis: str, flags: dic
     """Score one village."""
     kind, rate = turnout_for(flags, jenis, service)
     # floor, with a small epsilon so that e.g. 10 x 0.7 is 7 and not 6
-    expected = int(math.floor(belum_rekam * rate + 1e-9))
+    expected = math.floor(belum_rekam * rate + 1e-9)
     terms = tuple((f, float(getattr(scoring, f"w_{f}"))) for f in _FLAGS
                   if flags.get(f, False) and getattr(scoring, f"w_{f}") > 0)
     weight = 1.0 + sum(w for _, w in terms)
@@ -93,13 +93,13 @@ def score_villages(table: pd.DataFrame, *, service: ServiceParams, scoring: Scor
     ``border``, ``island``, ``coastal``; rows whose backlog is missing are skipped.
     """
     scores: dict[str, VillageScore] = {}
-    for row in table.itertuples(index=False):
-        belum = getattr(row, "belum_rekam")
+    for row in table.to_dict("records"):
+        belum = row["belum_rekam"]
         if belum is None or pd.isna(belum):
             continue
-        flags = {f: bool(getattr(row, f)) for f in _FLAGS}
-        code = str(getattr(row, "kode"))
+        flags = {f: bool(row[f]) for f in _FLAGS}
+        code = str(row["kode"])
         scores[code] = score_village(village_code=code, belum_rekam=int(belum),
-                                     jenis=str(getattr(row, "jenis")), flags=flags,
+                                     jenis=str(row["jenis"]), flags=flags,
                                      service=service, scoring=scoring)
     return scores

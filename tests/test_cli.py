@@ -24,10 +24,11 @@ def test_inspect_sample_summary_and_json(tmp_path):
     out = tmp_path / "villages.json"
     result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE), "--json", str(out)])
     assert result.exit_code == 0, result.output
-    assert "36.90" in result.output and "Tanjung Harapan" in result.output
+    assert "36.90" in result.output
+    assert "Tanjung Harapan" in result.output
     records = json.loads(out.read_text(encoding="utf-8"))
     assert len(records) == 150
-    assert RECORD_FIELDS <= set(records[0])
+    assert set(records[0]) >= RECORD_FIELDS
     assert sum(r["island"] for r in records) == 4
 
 
@@ -53,7 +54,8 @@ def test_inspect_reports_overrides(tmp_path):
     assert result.exit_code == 0, result.output
     assert "36.90.02.2001" in result.output
     record = next(r for r in json.loads(out.read_text()) if r["kode"] == "36.90.02.2001")
-    assert record["remote"] is True and record["overridden"] == ["remote"]
+    assert record["remote"] is True
+    assert record["overridden"] == ["remote"]
 
 
 def test_bad_input_is_listed_without_traceback_and_writes_nothing(tmp_path):
@@ -65,7 +67,8 @@ def test_bad_input_is_listed_without_traceback_and_writes_nothing(tmp_path):
     result = CliRunner().invoke(main, ["inspect", "--data", str(data), "--backlog",
                                        str(data / "bad.csv"), "--json", str(out)])
     assert result.exit_code == 2
-    assert "baris/row 2" in result.output and "belum_rekam" in result.output
+    assert "baris/row 2" in result.output
+    assert "belum_rekam" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -104,7 +107,8 @@ def test_plan_export_solve_and_check_round_trip(tmp_path):
     result = runner.invoke(main, ["plan", "--data", str(SAMPLE), *week, "--time-limit", "2",
                                   "--out", str(plan_path)])
     assert result.exit_code == 0, result.output
-    assert "Total:" in result.output and "Belum dijadwalkan" in result.output
+    assert "Total:" in result.output
+    assert "Belum dijadwalkan" in result.output
     result = runner.invoke(main, ["export-instance", "--data", str(SAMPLE), *week, "--out",
                                   str(inst_path)])
     assert result.exit_code == 0, result.output
@@ -116,7 +120,8 @@ def test_plan_export_solve_and_check_round_trip(tmp_path):
                                   "--out", str(plan2)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["check-plan", str(inst_path), str(plan2)])
-    assert result.exit_code == 0 and result.output.startswith("OK")
+    assert result.exit_code == 0
+    assert result.output.startswith("OK")
 
 
 def test_check_plan_fails_on_a_broken_plan(tmp_path):
@@ -133,7 +138,8 @@ def test_check_plan_fails_on_a_broken_plan(tmp_path):
     plan_path.write_text(json.dumps(broken))
     result = runner.invoke(main, ["check-plan", str(inst_path), str(plan_path)])
     assert result.exit_code == 1
-    assert "VIOLATION" in result.output and visit in result.output
+    assert "VIOLATION" in result.output
+    assert visit in result.output
 
 
 def test_plan_refuses_a_week_that_is_not_a_monday():
@@ -142,4 +148,5 @@ def test_plan_refuses_a_week_that_is_not_a_monday():
                                        "--week", "2026-12-01", "--time-limit", "1", "--out",
                                        "unused.json"])
     assert result.exit_code == 2
-    assert "bukan hari Senin" in result.output and "not a Monday" in result.output
+    assert "bukan hari Senin" in result.output
+    assert "not a Monday" in result.output

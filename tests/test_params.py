@@ -12,7 +12,8 @@ def test_defaults_are_valid():
     """The documented defaults load without a file."""
     params = load_params()
     assert params == PlanningParams()
-    assert params.service.turnout_rate == 0.6 and params.shift.day_end == "15:30"
+    assert params.service.turnout_rate == 0.6
+    assert params.shift.day_end == "15:30"
 
 
 def test_toml_overrides_defaults(tmp_path):

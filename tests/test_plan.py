@@ -49,7 +49,8 @@ def test_decoded_plan_has_times_recordings_and_reasons(built):
     """Stops carry arrival/departure and expected recordings; others wait with a reason."""
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
     stop = plan.routes[0].stops[0]
-    assert stop.village_code == "36.90.01.2001" and stop.desa == "Desa 2001"
+    assert stop.village_code == "36.90.01.2001"
+    assert stop.desa == "Desa 2001"
     assert 8 * 3600 < stop.arrival_s == stop.start_s < stop.departure_s
     assert stop.expected_recordings == 30
     assert "terpencil" in stop.priority_id
@@ -90,7 +91,8 @@ def test_check_plan_catches_unknown_ids(built, tmp_path):
         {"vehicle_id": built.instance.vehicles[0].vehicle_id,
          "stops": [{"visit_id": "36.99.99.9999"}]}]}))
     report = check_plan(built.instance, read_plan_routes(path))
-    assert not report.ok and len(report.violations) == 2
+    assert not report.ok
+    assert len(report.violations) == 2
 
 
 def test_decode_refuses_a_broken_solution(built):

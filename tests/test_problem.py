@@ -34,7 +34,8 @@ def test_one_vehicle_per_team_and_working_day():
                    teams_frame(make_team("a"), make_team("b", workdays=(1, 2, 3, 4, 5, 6))))
     dates = [v.date for v in built.instance.vehicles]
     assert len(dates) == 11
-    assert dates[0] == "2026-11-30" and "2026-12-05" in dates
+    assert dates[0] == "2026-11-30"
+    assert "2026-12-05" in dates
     assert all(v.shift_start_s == 8 * 3600 and v.shift_end_s == 15 * 3600 + 1800
                for v in built.instance.vehicles)
 
@@ -67,7 +68,8 @@ def test_big_village_is_split_into_chunks_with_decreasing_prize():
     assert {v.group for v in visits} == {"36.90.01.2001"}
     assert sum(v.demand for v in visits) <= 600
     per_person = [v.prize / v.demand for v in visits]
-    assert per_person == sorted(per_person, reverse=True) and per_person[0] > per_person[-1]
+    assert per_person == sorted(per_person, reverse=True)
+    assert per_person[0] > per_person[-1]
     for v in visits:  # each chunk fits one team-day
         veh = built.instance.vehicles[0]
         need = 2 * built.instance.duration_s[0, v.location] + v.service_s \

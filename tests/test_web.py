@@ -24,4 +24,5 @@ def test_landing_page_is_indonesian():
     """The landing page is served in Bahasa Indonesia."""
     app = create_app({"TESTING": True})
     body = app.test_client().get("/").get_data(as_text=True)
-    assert "lang='id'" in body and "Perencana rute" in body
+    assert "lang='id'" in body
+    assert "Perencana rute" in body

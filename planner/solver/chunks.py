@@ -51,7 +51,7 @@ def canonical_chunks(instance: Instance, routes: Sequence[Sequence[int]]
                     continue
                 if not instance.allowed(earlier, k):
                     continue
-                trial = out[k][:pos] + [earlier] + out[k][pos + 1:]
+                trial = [*out[k][:pos], earlier, *out[k][pos + 1:]]
                 if _route_fits(instance, k, trial):
                     out[k] = trial
                     del where[later]

@@ -33,6 +33,7 @@ from ortools.constraint_solver import (
 from planner.checking import check_routes
 from planner.instance import Instance
 from planner.solution import ProgressCallback, Solution, SolveStatus
+from planner.solver.chunks import canonical_chunks
 from planner.solver.insertion import insert_greedy
 from planner.solver.lns import LnsParams, RuinRecreate
 from planner.solver.model import RoutingModel, build_model
@@ -166,6 +167,8 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
             current = current if current is not None else tracker.routes
         done += 1
     if tracker.routes is not None:
+        # a waiting first chunk is worth more than a visited later one of the same village
+        tracker.offer(canonical_chunks(instance, tracker.routes))
         final, _ = insert_greedy(instance, tracker.routes)
         tracker.offer(final)
     return _finish(instance, tracker, started, seed, status_name, done)
