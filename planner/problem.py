@@ -209,10 +209,10 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             continue
         size = max(caps[k] for k in usable)
         n_chunks = min(math.ceil(score.expected_recordings / size), len(usable))
-        remaining = score.expected_recordings
+        # even chunks: no tiny remainder visit, and any chunk can stand in for another
+        plannable = min(score.expected_recordings, n_chunks * size)
         for k in range(1, n_chunks + 1):
-            demand = min(size, remaining)
-            remaining -= demand
+            demand = plannable // n_chunks + (1 if k <= plannable % n_chunks else 0)
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visits.append(Visit(
                 visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
