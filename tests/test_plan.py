@@ -99,3 +99,14 @@ def test_decode_refuses_a_broken_solution(built):
     """A solution that visits the same village twice is never decoded into a plan."""
     with pytest.raises(SolverError):
         decode_plan(built.instance, _solution(built, [0, 0]), built=built)
+
+
+def test_plan_example_validates_and_checks_against_the_instance_example():
+    """docs/examples/plan.small.json matches the plan schema and passes check_plan."""
+    from planner.instance_io import read_instance
+
+    examples = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    jsonschema.validate(json.loads((examples / "plan.small.json").read_text()), SCHEMA)
+    report = check_plan(read_instance(examples / "instance.small.json"),
+                        read_plan_routes(examples / "plan.small.json"))
+    assert report.ok, report.violations
