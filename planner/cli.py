@@ -286,9 +286,13 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
     dataset, params = _load(kw)
     config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
                               solution_limit=solution_limit)
-    click.echo(HEADER)
-    result = run_simulation(dataset, params, regencies=regencies, config=config,
-                            on_week=lambda p, m: click.echo(format_week(p, m)))
+
+    def show(planner_row: Any, manual_row: Any) -> None:
+        if planner_row.week == 0:  # the header only once the regencies are known to be fine
+            click.echo(HEADER)
+        click.echo(format_week(planner_row, manual_row))
+
+    result = run_simulation(dataset, params, regencies=regencies, config=config, on_week=show)
     write_plot(result, plot)
     click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
     click.echo(last_line(result))

@@ -120,7 +120,12 @@ def resolve_regencies(dataset: Dataset, codes: Sequence[str]) -> tuple[str, ...]
     known = set(dataset.villages["kabupaten_kode"].astype(str))
     staffed = set(dataset.teams["kabupaten_kode"].astype(str))
     if not codes or "all" in codes:
-        return tuple(sorted(known & staffed))
+        found = tuple(sorted(known & staffed))
+        if not found:
+            raise ParameterError([Problem("parameter", None, "regency",
+                                          "tidak ada kabupaten/kota dengan tim",
+                                          "no regency has a team (is the teams file given?)")])
+        return found
     bad = [c for c in codes if c not in known]
     if bad:
         raise ParameterError([Problem("parameter", None, "regency",
