@@ -3,13 +3,20 @@ key phrase (each phrase is first seen on the Indonesian page, so the check means
 
 from __future__ import annotations
 
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask import Flask
+from field_fixtures import today_plan
+from flask import Flask, session
 from web_fixtures import World, login
+
+from web.extensions import db
+from web.models import Village
+from web.reports import type_labels
+from web.services.plan_edits import WEEKDAYS_ID
 
 CATALOGUE = (Path(__file__).resolve().parents[2] / "web" / "translations" / "en"
              / "LC_MESSAGES" / "messages.po")
@@ -108,3 +115,99 @@ def test_province_dashboard_and_team_lead_page_switch_to_english(app: Flask,
         english = _visible(client.get(url, follow_redirects=True).get_data(as_text=True))
         assert [p for p in phrases if p not in indonesian] == []
         assert [p for p in phrases if p in english] == []
+
+
+@pytest.fixture
+def field_world(app: Flask, world: World) -> dict[str, str]:
+    """A published plan with stops today (one remote village), a report and an unreachable
+    report sent by the lead: every part of the field, report and province pages is drawn."""
+    today, later = today_plan(app, world)
+    own = world.targets["own"]
+    with app.app_context():
+        db.session.query(Village).filter_by(kode=own.kode).one().remote_override = True
+        db.session.commit()
+    lead = app.test_client()
+    assert login(lead, "ketua").status_code == 302
+    url = f"/api/v1/teams/{own.team_id}/reports"
+    for key, body in (("kunci-en-01", {"visit_id": own.kode, "recorded": 45}),
+                      ("kunci-en-02", {"visit_id": "36.90.01.2002", "recorded": None,
+                                       "unreachable": True, "reason": "jembatan putus"})):
+        sent = lead.post(url, json={"idempotency_key": key, "date": today, "notes": "", **body})
+        assert sent.status_code == 201, sent.get_json()
+    return {"today": today, "later": later, "team_id": str(own.team_id), "kode": own.kode}
+
+
+#: (user, page, Indonesian phrases only the page's own texts produce) of the field work
+FIELD_PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("ketua", "/lapangan/tim/{team_id}", (
+        "Jadwal lapangan", "Terakhir diperbarui", "Hari ini", "Rencana terbit minggu",
+        "Perkiraan waktu", "Kontak kantor desa", "Buka di aplikasi peta",
+        "Petunjuk arah Google Maps", "Bagikan rute hari ini", "Terpencil", "Terkirim",
+        "Tidak terjangkau", "Koreksi laporan", "Laporkan kunjungan", "Jumlah orang direkam",
+        "Simpan laporan", "Belum terkirim — menunggu sinyal", "Sesi habis", "Tidak ada sinyal",
+        "Hapus dari antrean", "Kirim sekarang")),
+    ("koordinator", "/kabupaten/36.90/lapangan", (
+        "Laporan lapangan", "Belum rekam (sisa)", "Laporan berlaku",
+        "Tingkat kehadiran menurut laporan", "Jenis desa", "Kehadiran dipelajari",
+        "laporan masih sedikit", "Terima tingkat kehadiran", "Desa yang tidak terjangkau",
+        "Halaman lapangan tim", "Kontak kantor desa dalam rencana terbit", "Ubah kontak",
+        "Laporan terbaru", "Tidak terjangkau")),
+    ("koordinator", "/kabupaten/36.90/lapangan/desa/{kode}/kontak", (
+        "Kontak kantor desa", "nama jabatan dan nomor telepon", "Kosongkan untuk menghapus",
+        "Contoh: Sekdes", "Simpan", "Batal")),
+    ("provinsi", "/provinsi", (
+        "Kemajuan provinsi", "Kemajuan perekaman per kabupaten/kota", "Belum rekam (sisa)",
+        "Direkam minggu ini", "Direkam seluruhnya", "Desa terpencil dikunjungi",
+        "Tren 8 minggu", "Tren Kabupaten 36.90", "Direkam per minggu, seluruh provinsi",
+        "Peta desa menurut sisa belum rekam", "tidak ada data")),
+    ("provinsi", "/provinsi/kabupaten/36.90", (
+        "Kemajuan", "Kembali", "Hanya baca", "Laporan tidak terjangkau",
+        "Desa pulau dikunjungi", "Direkam per minggu, Kabupaten 36.90",
+        "Peta desa menurut sisa belum rekam")),
+)
+
+
+@pytest.mark.parametrize(("username", "page", "phrases"), FIELD_PAGES,
+                         ids=[f"{u}:{p}" for u, p, _ in FIELD_PAGES])
+def test_field_report_and_province_pages_switch_to_english(
+        app: Flask, field_world: dict[str, str], username: str, page: str,
+        phrases: tuple[str, ...]) -> None:
+    """The lead's phone page (with the texts its script shows), the coordinator's reports and
+    contact pages and the province's progress pages read in English."""
+    url = page.format(**field_world)
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    indonesian = _visible(client.get(url).get_data(as_text=True))
+    assert client.get(f"/bahasa/en?next={url}").status_code == 302
+    response = client.get(url)
+    assert response.status_code == 200
+    english = _visible(response.get_data(as_text=True))
+    assert [p for p in phrases if p not in indonesian] == []
+    assert [p for p in phrases if p in english] == []
+
+
+def test_field_page_days_times_and_service_worker_in_english(
+        app: Flask, field_world: dict[str, str]) -> None:
+    """On the lead's page the day names and clock times follow the language, the turnout
+    table names a desa as a rural village, and the service worker's no-signal answer is
+    English once the user chose English."""
+    weekday = WEEKDAYS_ID[date.fromisoformat(field_world["today"]).weekday()]
+    lead = app.test_client()
+    assert login(lead, "ketua").status_code == 302
+    url = f"/lapangan/tim/{field_world['team_id']}"
+    indonesian = _visible(lead.get(url).get_data(as_text=True))
+    assert f"Hari ini · {weekday}," in indonesian
+    assert "08.30–10.00 WIB" in indonesian
+    assert "belum tersimpan di ponsel" in lead.get("/lapangan/sw.js").get_data(as_text=True)
+    lead.get("/bahasa/en")
+    english = _visible(lead.get(url).get_data(as_text=True))
+    assert f"Today · {date.fromisoformat(field_world['today']).strftime('%A')}," in english
+    assert "08:30–10:00 WIB" in english
+    assert weekday not in english
+    worker = lead.get("/lapangan/sw.js").get_data(as_text=True)
+    assert "not been saved on the phone" in worker
+    assert "belum tersimpan" not in worker
+    with app.test_request_context():
+        session["lang"] = "en"
+        assert type_labels()["desa"] == "Rural village"
+        assert type_labels()["remote"] == "Remote"

@@ -4,7 +4,11 @@ keeps the pages, their assets and the schedule for offline use."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import Blueprint, current_app, make_response, render_template
+from flask_babel import format_date, get_locale
 from werkzeug.wrappers import Response
 
 from web.scoping import require_field_team
@@ -33,11 +37,36 @@ def route_sheet_url(version_id: int, team_id: int, regency_code: str) -> str | N
 def stops(team_id: int) -> str:
     """The team's published stops: today first, then the rest of the week."""
     team = require_field_team(team_id)
-    schedule = team_schedule(team)
+    schedule = in_page_language(team_schedule(team))
     version = schedule["version"]
     sheet = route_sheet_url(version["id"], team.id, team.regency_code) if version else None
     return render_template("field/stops.html", team=team, schedule=schedule,
                            route_sheet=sheet, can_report=_can_report(team_id))
+
+
+def in_page_language(schedule: dict[str, Any]) -> dict[str, Any]:
+    """The schedule's day names and clock times in the page's language: the service writes
+    ``Senin, 30/11/2026`` and ``08.30``; English reads ``Monday, 30/11/2026`` and ``08:30``.
+    The JSON of the API (the phone's offline copy) keeps the service's texts."""
+    if str(get_locale() or "id") == "id":
+        return schedule
+
+    def label(iso: str | None, text: str) -> str:
+        return format_date(date.fromisoformat(iso), "EEEE, d/M/yyyy") if iso else text
+
+    def hhmm(text: str) -> str:
+        return text.replace(".", ":")
+
+    version = schedule["version"]
+    if version is not None:
+        version = {**version, "week_label": label(version["week_start"],
+                                                  version["week_label"])}
+    days = [{**d, "label": label(d["date"], d["label"]), "start": hhmm(d["start"]),
+             "end": hhmm(d["end"]),
+             "stops": [{**s, "arrival": hhmm(s["arrival"]), "departure": hhmm(s["departure"])}
+                       for s in d["stops"]]}
+            for d in schedule["days"]]
+    return {**schedule, "version": version, "days": days}
 
 
 def _can_report(team_id: int) -> bool:

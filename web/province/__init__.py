@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 from web.scoping import require_province, require_regency, visible_regencies
 from web.services.progress import (
@@ -27,12 +28,13 @@ def index() -> str:
     require_province()
     progress = [regency_progress(r.code) for r in visible_regencies()]
     trend = province_trend(progress)
+    chart = trend_svg(trend, label=_("Direkam per minggu, seluruh provinsi"), width=560,
+                      height=160)
+    sparks = {p.code: trend_svg(p.trend, label=_("Tren %(name)s", name=p.name), width=96,
+                                height=28, small=True)
+              for p in progress}
     return render_template("province/index.html", progress=progress, flags=WATCHED_FLAGS,
-                           chart=trend_svg(trend, label="Direkam per minggu, seluruh provinsi",
-                                           width=560, height=160),
-                           sparks={p.code: trend_svg(p.trend, label=f"Tren {p.name}",
-                                                     width=96, height=28, small=True)
-                                   for p in progress})
+                           chart=chart, sparks=sparks)
 
 
 @bp.get("/peta.json")
@@ -49,8 +51,10 @@ def regency(regency_code: str) -> str:
     progress = regency_progress(regency_code)
     return render_template("province/regency.html", regency=found, p=progress,
                            flags=WATCHED_FLAGS,
-                           chart=trend_svg(progress.trend, label=f"Direkam per minggu, "
-                                           f"{found.name}", width=560, height=160))
+                           chart=trend_svg(progress.trend,
+                                           label=_("Direkam per minggu, %(name)s",
+                                                   name=found.name),
+                                           width=560, height=160))
 
 
 @bp.get("/kabupaten/<regency_code>/peta.json")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -23,8 +24,13 @@ from web.services.turnout import accept_turnout, learned_turnout
 
 bp = Blueprint("reports", __name__, url_prefix="/kabupaten/<regency_code>/lapangan")
 
-TYPE_LABELS = {"island": _l("Pulau"), "border": _l("Perbatasan"), "remote": _l("Terpencil"),
-               "coastal": _l("Pesisir"), "kelurahan": _l("Kelurahan"), "desa": _l("Desa")}
+
+def type_labels() -> dict[str, str]:
+    """The village types of the turnout table in the page's language (``desa`` as a type:
+    a rural village, by context apart from the menu's "Desa")."""
+    return {"island": _("Pulau"), "border": _("Perbatasan"), "remote": _("Terpencil"),
+            "coastal": _("Pesisir"), "kelurahan": _("Kelurahan"),
+            "desa": pgettext("jenis desa", "Desa")}
 
 
 class ContactForm(FlaskForm):
@@ -45,7 +51,7 @@ def index(regency_code: str) -> str:
     regency = require_regency(regency_code)
     return render_template(
         "reports/index.html", regency=regency, progress=regency_progress(regency_code),
-        turnout=learned_turnout(regency_code), type_labels=TYPE_LABELS,
+        turnout=learned_turnout(regency_code), type_labels=type_labels(),
         unreachable=sorted(unreachable_villages(regency_code).values(),
                            key=lambda u: u.report.stop_date, reverse=True),
         reports=regency_reports(regency_code, limit=50),
@@ -60,8 +66,9 @@ def accept(regency_code: str) -> Response:
     types = tuple(t for t in request.form.getlist("jenis") if t in TURNOUT_TYPES)
     stored = accept_turnout(regency_code, current_user, types=types)
     if stored:
+        labels = type_labels()
         flash(_("Tingkat kehadiran disimpan; rencana berikutnya memakainya: %(rates)s",
-                rates=", ".join(f"{TYPE_LABELS[r.village_type]} {r.rate:.0%}" for r in stored)),
+                rates=", ".join(f"{labels[r.village_type]} {r.rate:.0%}" for r in stored)),
               "success")
     else:
         flash(_("Belum ada laporan untuk dipelajari."), "info")

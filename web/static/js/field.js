@@ -10,6 +10,8 @@
   var OUTBOX = "jb-outbox-v1:" + d.team;
   var SENT = "jb-sent-v1:" + d.team;
   var NIK = /(?:\d[\s.\-]?){15}\d/;
+  // numbers and dates in the page's language (<html lang="id"> or "en")
+  var LOCALE = document.documentElement.lang === "en" ? "en" : "id-ID";
   var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var flushing = false;
 
@@ -28,7 +30,7 @@
 
   function summary(body) {
     return body.unreachable ? d.labelUnreachable + " — " + body.reason
-      : body.recorded.toLocaleString("id-ID") + " " + d.labelPeople;
+      : body.recorded.toLocaleString(LOCALE) + " " + d.labelPeople;
   }
 
   function stopElement(body) {
@@ -105,7 +107,7 @@
         var when = document.getElementById("diperbarui");
         var at = new Date(data.generated_at);
         when.setAttribute("datetime", data.generated_at);
-        when.textContent = at.toLocaleString("id-ID", { dateStyle: "medium", timeStyle: "short" });
+        when.textContent = at.toLocaleString(LOCALE, { dateStyle: "medium", timeStyle: "short" });
       })
       .catch(function () { if (!navigator.onLine) { signal(d.labelOffline); } });
   }

@@ -5,6 +5,9 @@
 "use strict";
 var CACHE = {{ cache_version|tojson }};
 var SHELL = {{ [url_for('static', filename='css/app.css'), url_for('static', filename='css/field.css'), url_for('static', filename='js/field.js')]|tojson }};
+// in the user's language, rendered per request: after a language switch the browser's next
+// update check of this script finds other bytes and installs the worker in the new language
+var OFFLINE_TEXT = {{ _('Tidak ada sinyal dan halaman ini belum tersimpan di ponsel.')|tojson }};
 var SCHEDULE = /^\/api\/v1\/teams\/\d+\/schedule$/;
 
 self.addEventListener("install", function (event) {
@@ -37,7 +40,7 @@ function networkFirst(request) {
           return new Response(body, { status: hit.status, statusText: hit.statusText, headers: headers });
         });
       }
-      return new Response("Tidak ada sinyal dan halaman ini belum tersimpan di ponsel.", {
+      return new Response(OFFLINE_TEXT, {
         status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
   });
