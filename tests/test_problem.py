@@ -55,7 +55,7 @@ def test_expected_turnout_and_prize():
                                                border=True)), teams_frame(make_team("a")))
     (visit,) = built.instance.visits
     assert visit.demand == 34  # floor(57 * 0.6)
-    assert visit.prize == 34 * 3 * 100  # weight 1 + 1 (remote) + 1 (border)
+    assert visit.prize == 34 * 250  # weight 1 + 0.75 (remote) + 0.75 (border), x 100
     assert "34" in built.scores["36.90.01.2001"].explain_id()
 
 
