@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         for s in solvers:
             if table[(code, s)][6]:
                 print(f"   ! {s}: {table[(code, s)][6]}")
-    print(f"\nproject >= best peer on {wins}/{len(instances)} regencies "
-          f"(at {args.time_limit:g} s each, {args.jobs} side by side)")
+    if len(solvers) > 1 and "project" in solvers:
+        print(f"\nproject >= best peer on {wins}/{len(instances)} regencies "
+              f"(at {args.time_limit:g} s each, {args.jobs} side by side)")
     if args.all_within:
         per = 2 * args.all_within / len(instances) - 3.0  # leave room for process start-up
         tasks2 = [(c, instance_to_dict(i), "project", per, args.seed)
