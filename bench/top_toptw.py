@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import multiprocessing as mp
 import random
 import statistics
@@ -115,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", default="", help="comma-separated instance keys")
     ap.add_argument("--csv", type=Path, default=None, help="write raw results here")
+    ap.add_argument("--resume", type=Path, default=None,
+                    help="JSON-lines file: results are appended as they finish, and tasks "
+                         "already in it (same solver, instance, time limit, seed) are not run "
+                         "again, so a long --full run can span several sittings")
     args = ap.parse_args(argv)
     solvers = [s for s in args.solvers.split(",") if s]
     unknown = set(solvers) - set(SOLVERS)
@@ -129,12 +134,26 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [(c, s, args.time_limit, args.seed) for c in cases for s in solvers]
     random.Random(args.seed).shuffle(tasks)
     scores: dict[tuple[str, str], float] = {}
+    if args.resume is not None and args.resume.exists():
+        for line in args.resume.read_text().splitlines():
+            row = json.loads(line)
+            if row["time_limit_s"] == args.time_limit and row["seed"] == args.seed:
+                scores[(row["instance"], row["solver"])] = row["score"]
+        tasks = [t for t in tasks if (t[0].key, t[1]) not in scores]
+        print(f"# resumed {len(scores)} results from {args.resume}; {len(tasks)} to run",
+              flush=True)
     ctx = mp.get_context("spawn")
     with ctx.Pool(args.jobs, maxtasksperchild=1) as pool:
         for key, solver, score, issues, wall in pool.imap_unordered(run_task, tasks):
             scores[(key, solver)] = score
             flag = f"  !! {issues}" if issues else ""
             print(f"# {key:12} {solver:8} {score:8.0f} {wall:6.1f}s{flag}", flush=True)
+            if args.resume is not None:
+                with args.resume.open("a") as fh:
+                    fh.write(json.dumps({"instance": key, "solver": solver, "score": score,
+                                         "issues": issues, "wall_s": round(wall, 2),
+                                         "time_limit_s": args.time_limit,
+                                         "seed": args.seed}) + "\n")
     if args.csv is not None:
         with args.csv.open("w", newline="") as fh:
             w = csv.writer(fh)
