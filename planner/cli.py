@@ -110,6 +110,18 @@ def inspect(json_out: str | None, **kw: Any) -> None:
         click.echo(f"{len(records)} desa ditulis ke / villages written to {json_out}")
 
 
+def _require_plan(solution: Any) -> None:
+    """A failed or empty-handed solve is an error, not an empty plan with exit code 0."""
+    from planner.errors import SolverError
+    from planner.solution import SolveStatus
+
+    usable = solution.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL) or (
+        solution.status == SolveStatus.FAILED and any(solution.routes))
+    if not usable:
+        raise SolverError(f"tidak ada rencana / no plan ({solution.status.value}): "
+                          f"{solution.message}")
+
+
 def _week(value: str) -> date:
     from planner.errors import ParameterError, Problem
 
@@ -186,6 +198,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
                        params=params)
     solution = _solve_with_bar(lambda cb: solve_instance(built.instance, params, progress=cb),
                                params.solver.time_limit_s)
+    _require_plan(solution)
     result = decode_plan(built.instance, solution, built=built, params=params)
     write_plan(result, out)
     click.echo(plan_summary_text(result))
@@ -232,6 +245,7 @@ def solve_instance_cmd(instance_path: str, time_limit: float, seed: int, out: st
                                      solver=SolverParams(time_limit_s=time_limit, seed=seed)))
     inst = read_instance(instance_path)
     solution = _solve_with_bar(lambda cb: solve_instance(inst, params, progress=cb), time_limit)
+    _require_plan(solution)
     result = decode_plan(inst, solution, params=params)
     write_plan(result, out)
     click.echo(plan_summary_text(result))

@@ -220,7 +220,8 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
         "team_days_used": sum(1 for r in routes if r.stops),
         "stops": len(stops),
         "villages_visited": len({s.village_code for s in stops}),
-        "villages_unscheduled": len(unscheduled),
+        # villages with nothing left to record are listed with their reason, not as waiting
+        "villages_unscheduled": sum(1 for u in unscheduled if u.reason.code != "no_backlog"),
         "expected_recordings": recordings,
         "prize": report.prize,
         "travel_s": report.travel_s,
@@ -305,6 +306,8 @@ class PlanRoutes:
 
     #: vehicle_id -> [(visit_id, arrival_s, departure_s)]
     routes: dict[str, list[tuple[str, int | None, int | None]]]
+    #: vehicle ids that appear more than once in the file (each is a violation)
+    duplicates: tuple[str, ...] = ()
 
 
 def read_plan_routes(path: str | Path) -> PlanRoutes:
@@ -313,14 +316,18 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
+        duplicates: list[str] = []
         for r in data["routes"]:
-            routes[str(r["vehicle_id"])] = [
-                (str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
-                for s in r["stops"]]
+            vid = str(r["vehicle_id"])
+            if vid in routes:
+                duplicates.append(vid)
+                continue
+            routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
+                           for s in r["stops"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(source, None, None, f"berkas rencana tidak valid: {exc}",
                                   f"invalid plan file: {exc}")]) from exc
-    return PlanRoutes(routes)
+    return PlanRoutes(routes, tuple(duplicates))
 
 
 def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
@@ -330,7 +337,8 @@ def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
                                           for s in r.stops] for r in plan.routes})
     vehicle_index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
     visit_index = {v.visit_id: i for i, v in enumerate(instance.visits)}
-    problems: list[str] = []
+    problems: list[str] = [f"vehicle {vid} has more than one route in the plan"
+                           for vid in plan.duplicates]
     routes: list[list[int]] = [[] for _ in instance.vehicles]
     times: list[list[tuple[int, int]]] = [[] for _ in instance.vehicles]
     claimed = True
@@ -385,7 +393,8 @@ def plan_summary_text(plan: Plan) -> str:
                          f"{sm[f'{flag}_villages_with_backlog']} dikunjungi; "
                          f"{sm[f'{flag}_recordings_share']:.0%} dari perkiraan rekam")
     if plan.unscheduled:
-        lines += ["", f"Belum dijadwalkan / waiting: {len(plan.unscheduled)} desa"]
+        lines += ["", f"Belum dijadwalkan / waiting: {plan.summary['villages_unscheduled']} desa"
+                  " (tanpa desa yang tidak punya sisa / not counting villages with none left)"]
         by_code: dict[str, int] = {}
         for u in plan.unscheduled:
             by_code[u.reason.code] = by_code.get(u.reason.code, 0) + 1

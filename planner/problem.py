@@ -101,7 +101,10 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
             problems.append((f"team {tid}.minutes_per_person", "menit per orang harus > 0",
                              "minutes per person must be above 0"))
             continue
-        days = _opt(team["workdays"]) or params.shift.workdays
+        # None means "the default week"; an empty tuple means "no working day this week"
+        given = team["workdays"]
+        days = params.shift.workdays if given is None or (
+            isinstance(given, float) and math.isnan(given)) else tuple(given)
         start = str(_opt(team["day_start"]) or params.shift.day_start)
         end = str(_opt(team["day_end"]) or params.shift.day_end)
         cap = _opt(team["daily_cap"])

@@ -150,3 +150,18 @@ def test_plan_refuses_a_week_that_is_not_a_monday():
     assert result.exit_code == 2
     assert "bukan hari Senin" in result.output
     assert "not a Monday" in result.output
+
+
+def test_solve_instance_without_a_plan_fails_loudly(tmp_path):
+    """A pin that cannot be kept leaves no plan: exit code 2, no plan file, a clear message."""
+    examples = ROOT / "docs" / "examples"
+    data = json.loads((examples / "instance.small.json").read_text())
+    data["visits"][0]["pinned_vehicle"] = 0
+    data["visits"][0]["time_window_s"] = [0, 60]  # long before the shift starts
+    inst, out = tmp_path / "i.json", tmp_path / "p.json"
+    inst.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["solve-instance", str(inst), "--time-limit", "2",
+                                       "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "no plan" in result.output
+    assert not out.exists()

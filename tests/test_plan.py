@@ -110,3 +110,21 @@ def test_plan_example_validates_and_checks_against_the_instance_example():
     report = check_plan(read_instance(examples / "instance.small.json"),
                         read_plan_routes(examples / "plan.small.json"))
     assert report.ok, report.violations
+
+
+def test_check_plan_refuses_a_vehicle_listed_twice(built, tmp_path):
+    """A plan giving one team-day two routes is a violation, not a silent overwrite."""
+    vid = built.instance.vehicles[0].vehicle_id
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"routes": [{"vehicle_id": vid, "stops": []},
+                                           {"vehicle_id": vid, "stops": []}]}))
+    report = check_plan(built.instance, read_plan_routes(path))
+    assert not report.ok
+    assert any("more than one route" in v for v in report.violations)
+
+
+def test_villages_with_nothing_left_are_not_counted_as_waiting(built):
+    """no_backlog villages are listed with their reason but not counted as waiting."""
+    plan = decode_plan(built.instance, _solution(built, [0]), built=built)
+    assert {u.reason.code for u in plan.unscheduled} == {"capacity", "no_backlog"}
+    assert plan.summary["villages_unscheduled"] == 1

@@ -146,3 +146,14 @@ def test_turnout_by_village_type():
                    teams_frame(make_team("k", boat_capable=True)), params=params)
     demand = {v.village_code: v.demand for v in built.instance.visits}
     assert demand == {"36.90.01.2001": 60, "36.90.01.2002": 30}
+
+
+def test_empty_workdays_mean_no_team_day_and_none_means_default():
+    """workdays=() gives a team no vehicle; None falls back to Monday-Friday."""
+    built = _build(villages_frame(make_village("36.90.01.2001")),
+                   teams_frame(make_team("libur", workdays=()), make_team("biasa")))
+    assert {v.team_id for v in built.instance.vehicles} == {"biasa"}
+    assert len(built.instance.vehicles) == 5
+    with pytest.raises(ParameterError):
+        _build(villages_frame(make_village("36.90.01.2001")),
+               teams_frame(make_team("libur", workdays=())))

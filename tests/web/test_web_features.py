@@ -146,3 +146,19 @@ def test_province_dashboard_lists_only_its_regencies(app, world):
     assert "Kabupaten 36.90" in body
     assert "Kabupaten 36.91" in body
     assert "Kabupaten 32.01" not in body
+
+
+def test_team_form_refuses_a_team_without_working_days(app, world):
+    """No day ticked is refused with advice to switch the team off instead; nothing saved."""
+    client = app.test_client()
+    login(client, "koordinator")
+    team_id = world.targets["own"].team_id
+    with app.app_context():
+        before = db.session.get(Team, team_id).workdays
+    form = {"name": "Tim A", "base_office_id": "0", "kits": "1", "lead_user_id": "0",
+            "active": "y"}
+    response = client.post(f"/kabupaten/36.90/tim/{team_id}", data=form)
+    assert response.status_code == 200
+    assert "minimal satu hari kerja" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Team, team_id).workdays == before

@@ -58,6 +58,12 @@ class TeamForm(FlaskForm):
     lead_user_id = SelectField(_l("Akun ketua tim"), coerce=int)
     active = BooleanField(_l("Tim aktif"), default=True)
 
+    def validate_workdays(self, field: CheckboxesField) -> None:
+        """At least one working day; a team on leave is switched off with "Tim aktif"."""
+        if not field.data:
+            raise ValidationError(_("Pilih minimal satu hari kerja. Untuk tim yang libur "
+                                    "minggu ini, hapus centang \"Tim aktif\"."))
+
     def validate_day_end(self, field: TimeField) -> None:
         """The day must end after it starts."""
         if field.data and self.day_start.data and field.data <= self.day_start.data:
