@@ -110,7 +110,7 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
         cap = _opt(team["daily_cap"])
         spd = math.ceil(float(str(mpp)) * 60 / kits)
         depot = depot_index[str(team["base_office_id"])]
-        for iso_day in sorted(set(days)):  # type: ignore[call-overload]
+        for iso_day in sorted(set(days)):
             day = week_start + timedelta(days=int(iso_day) - 1)
             vehicles.append(Vehicle(
                 vehicle_id=f"{tid}@{day.isoformat()}", team_id=tid, start_location=depot,
