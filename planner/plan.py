@@ -153,6 +153,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
         else None,
         routes=tuple(routes), unscheduled=unscheduled,
         summary=_summary(instance, report, routes, unscheduled, built),
+        notes=built.notes if built is not None else (),
         solver={"status": solution.status.value, "seed": solution.seed,
                 "wall_s": round(solution.wall_s, 3),
                 "first_feasible_s": None if solution.first_feasible_s is None

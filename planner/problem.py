@@ -128,11 +128,14 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
 def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.DataFrame,
                   harbours: pd.DataFrame | None, regency: str, week_start: date,
                   params: PlanningParams, pins: Sequence[Pin] = (),
-                  provider: MatrixProvider | None = None) -> BuiltProblem:
+                  provider: MatrixProvider | None = None,
+                  strict_pins: bool = True) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
-    joined with the backlog (``belum_rekam`` may be missing: a data problem).
+    joined with the backlog (``belum_rekam`` may be missing: a data problem).  A pin that
+    cannot be kept raises :class:`InfeasibleError`; with ``strict_pins=False`` it is dropped
+    and said in the problem's ``notes`` instead (re-planning after the data changed).
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -223,7 +226,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
                 group=code if n_chunks > 1 else None, chunk=k, chunks=n_chunks))
-    visits = _apply_pins(visits, vehicles, pins, excluded)
+    notes: list[str] = []
+    for pin in pins:
+        try:
+            visits = _apply_pins(visits, vehicles, [pin], excluded)
+        except InfeasibleError as exc:
+            if strict_pins:
+                raise
+            notes.append(f"Sematan dilepas / pin dropped: {exc}")
     info_cols = [c for c in ("kode", "desa", "kecamatan_kode", "kecamatan", "jenis", "island",
                              "border", "coastal", "remote", "stop_lon", "stop_lat",
                              "office_travel_s", "belum_rekam") if c in vill.columns]
@@ -235,7 +245,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     instance = Instance(name=f"{regency} {week_start.isoformat()}", locations=tuple(locations),
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
-    return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days))
+    return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
+                        tuple(notes))
 
 
 def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],

@@ -157,3 +157,18 @@ def test_empty_workdays_mean_no_team_day_and_none_means_default():
     with pytest.raises(ParameterError):
         _build(villages_frame(make_village("36.90.01.2001")),
                teams_frame(make_team("libur", workdays=())))
+
+
+def test_unkeepable_pin_dropped_with_a_note_when_not_strict():
+    """Re-planning after the data changed drops a pin it cannot keep and says so."""
+    villages = villages_frame(make_village("36.90.01.2001", belum_rekam=0))
+    teams = teams_frame(make_team("a"))
+    pin = Pin("36.90.01.2001", "a", date(2026, 12, 2))
+    with pytest.raises(InfeasibleError):
+        _build(villages, teams, pins=[pin])
+    built = build_problem(villages, teams=teams, offices=offices_frame(),
+                          harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
+                          params=PlanningParams(), pins=[pin], strict_pins=False)
+    assert built.instance.visits == ()
+    assert len(built.notes) == 1
+    assert "36.90.01.2001" in built.notes[0]

@@ -214,7 +214,9 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
                 if stop.get("pinned") and stop.get("village_code") and route.get("date"):
                     pins.append(Pin(str(stop["village_code"]), str(route["team_id"]),
                                     date.fromisoformat(str(route["date"]))))
-    built = build_regency_problem(regency, job.week_start, params, pins=pins)
+    # a pin the data no longer allows (village done, team-day gone) is dropped with a note
+    built = build_regency_problem(regency, job.week_start, params, pins=pins,
+                                  strict_pins=False)
     initial = None
     if base is not None:
         visit_index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}
@@ -290,6 +292,7 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         return
     solution = state.solution
     assert solution is not None
+    # a killed or crashed solve fails the job, even with a partial plan (issue 4)
     if solution.status not in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL):
         _finish(job_id, JobStatus.FAILED, error=_plain_failure(solution), progress=final)
         return
