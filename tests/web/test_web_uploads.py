@@ -169,3 +169,54 @@ def test_reupload_keeps_the_coordinators_overrides(app, coordinator):
 def test_sample_folder_exists():
     """The sample regency the upload tests use is in the repository."""
     assert Path(SAMPLE, "manifest.toml").is_file()
+
+
+def test_reupload_refuses_to_drop_a_village_with_field_reports(app, coordinator):
+    """A new village file without a reported village is refused; reports and data stay."""
+    from dataclasses import replace
+    from datetime import date
+
+    from planner.dataset import load_dataset_from_folder
+    from web.models import FieldReport, Regency
+
+    _upload(coordinator)
+    with app.app_context():
+        village = db.session.scalars(select(Village).order_by(Village.kode)).first()
+        team = db.session.scalars(select(Team)).first()
+        db.session.add(FieldReport(
+            idempotency_key="k1", body_hash="0" * 64, regency_code="36.90", team_id=team.id,
+            village_id=village.id, visit_id=village.kode, stop_date=date(2026, 11, 30),
+            week_start=date(2026, 11, 30), recorded=12))
+        db.session.commit()
+        kode, before = village.kode, _counts()
+        dataset = load_dataset_from_folder(SAMPLE)
+        dataset = replace(dataset,
+                          villages=dataset.villages[dataset.villages["kode"] != kode],
+                          backlog=dataset.backlog[dataset.backlog["kode"] != kode],
+                          overrides=dataset.overrides[dataset.overrides["kode"] != kode])
+        record = imports.store_dataset(db.session.get(Regency, "36.90"), None, dataset,
+                                       files=[{"filename": "villages.gpkg"}])
+        assert record.status != "done"
+        assert any(kode in p["message_id"] for p in record.problems)
+        assert _counts() == before
+        assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 1
+
+
+def test_reupload_refuses_to_drop_an_office_teams_are_based_at(app, coordinator):
+    """An office file without the office teams use is refused, naming the teams."""
+    from dataclasses import replace
+
+    from planner.dataset import load_dataset_from_folder
+    from web.models import Regency
+
+    _upload(coordinator)
+    with app.app_context():
+        before = _counts()
+        dataset = load_dataset_from_folder(SAMPLE)
+        renamed = dataset.offices.assign(office_id="kantor-baru", name="Kantor Baru")
+        record = imports.store_dataset(db.session.get(Regency, "36.90"), None,
+                                       replace(dataset, offices=renamed),
+                                       files=[{"filename": "offices.csv"}])
+        assert record.status != "done"
+        assert any("tim" in p["message_id"] for p in record.problems)
+        assert _counts() == before

@@ -27,6 +27,7 @@ from web.extensions import db
 from web.models import (
     BacklogCount,
     DataImport,
+    FieldReport,
     Harbour,
     ImportStatus,
     Office,
@@ -200,10 +201,30 @@ def _store_sites(model: type[Office] | type[Harbour], id_column: str, regency_co
         db.session.add(site)
         db.session.flush()
         seen[str(code)] = site.id
-    for code, site in existing.items():
-        if code not in seen:
-            db.session.delete(site)
+    gone = [site for code, site in existing.items() if code not in seen]
+    if model is Office:
+        _refuse_dropping_used_offices(regency_code, gone)
+    for site in gone:
+        db.session.delete(site)
     return seen
+
+
+def _refuse_dropping_used_offices(regency_code: str, gone: list[Any]) -> None:
+    """An office a team is based at cannot vanish through an upload: teams would drop out."""
+    problems = []
+    for office in gone:
+        teams = db.session.scalars(select(Team.name).where(
+            Team.regency_code == regency_code, Team.base_office_id == office.id)).all()
+        if teams:
+            problems.append(Problem(
+                "offices", None, "name",
+                f"kantor '{office.name}' tidak ada di berkas baru, padahal menjadi kantor "
+                f"tim {', '.join(teams)}; pindahkan tim ke kantor lain dulu atau sertakan "
+                "kantor ini",
+                f"office '{office.name}' is missing from the new file but is the base of "
+                f"team(s) {', '.join(teams)}; move the teams first or keep the office"))
+    if problems:
+        raise ImportRefusedError(problems)
 
 
 def _store_villages(regency_code: str, frame: pd.DataFrame) -> dict[str, Village]:
@@ -236,9 +257,20 @@ def _store_villages(regency_code: str, frame: pd.DataFrame) -> dict[str, Village
         village.hilly_computed = bool(_value(data.get("hilly")) or False)
         db.session.add(village)
         out[village.kode] = village
-    for kode, village in existing.items():
-        if kode not in out:
-            db.session.delete(village)
+    gone = [village for kode, village in existing.items() if kode not in out]
+    reported = set(db.session.scalars(select(FieldReport.village_id).where(
+        FieldReport.village_id.in_([v.id for v in gone])))) if gone else set()
+    if reported:
+        # deleting them would cascade away field reports and backlog history
+        raise ImportRefusedError([Problem(
+            "villages", None, "kode",
+            f"desa {v.kode} ({v.name}) tidak ada di berkas baru, padahal sudah punya laporan "
+            "lapangan; sertakan desa ini agar laporannya tidak hilang",
+            f"village {v.kode} ({v.name}) is missing from the new file but has field reports; "
+            "keep it in the file so its reports are not lost")
+            for v in gone if v.id in reported])
+    for village in gone:
+        db.session.delete(village)
     db.session.flush()
     return out
 
