@@ -21,20 +21,7 @@
   }
 
   var map = L.map(el, { zoomSnap: 0.25 });
-  var tiles = L.tileLayer(d.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" });
-  tiles.addTo(map);
-  var warned = false;
-  tiles.on("tileerror", function (e) {
-    e.tile.style.visibility = "hidden";
-    if (!warned) {
-      warned = true;
-      var note = document.createElement("p");
-      note.className = "map-note";
-      note.setAttribute("role", "status");
-      note.textContent = d.labelTiles;
-      el.parentNode.insertBefore(note, el.nextSibling);
-    }
-  });
+  JemputBola.addTiles(map, el, d.tiles, d.labelTiles);
 
   fetch(d.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { return r.json(); })

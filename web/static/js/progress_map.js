@@ -20,19 +20,7 @@
   }
 
   var map = L.map(el, { preferCanvas: true });
-  var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" }).addTo(map);
-  var warned = false;
-  tiles.on("tileerror", function (e) {
-    e.tile.style.visibility = "hidden";
-    if (!warned) {
-      warned = true;
-      var note = document.createElement("p");
-      note.className = "map-note";
-      note.setAttribute("role", "status");
-      note.textContent = el.dataset.labelTiles;
-      el.parentNode.insertBefore(note, el.nextSibling);
-    }
-  });
+  JemputBola.addTiles(map, el, el.dataset.tiles, el.dataset.labelTiles);
 
   fetch(el.dataset.points, { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { return r.json(); })
