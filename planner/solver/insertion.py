@@ -21,18 +21,29 @@ from planner.instance import Instance
 
 Routes = tuple[tuple[int, ...], ...]
 _NEG = -np.inf
+#: Cached route evaluations kept before the cache starts afresh (a few MB on big regencies).
+_CACHE_SIZE = 4096
 
 
 class _Route:
     """One vehicle's route with its earliest-start schedule and max shifts."""
 
-    def __init__(self, inst: Instance, k: int, visits: list[int]) -> None:
+    def __init__(self, inst: Instance, k: int, visits: list[int], *, lazy: bool = False
+                 ) -> None:
         self.inst = inst
         self.k = k
         self.visits = visits
-        self.refresh()
+        self.stale = True
+        if not lazy:
+            self.refresh()
+
+    def ensure(self) -> None:
+        """Compute the schedule if the visits changed since it was last computed."""
+        if self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.stale = False
         inst, veh = self.inst, self.inst.vehicles[self.k]
         dur = inst.duration_s
         locs = [veh.start_location]
@@ -91,6 +102,29 @@ class Tables:
         self.service = np.stack(
             [base + self.demand * k.service_s_per_demand for k in inst.vehicles], axis=1
         ) if inst.vehicles else np.zeros((len(vis), 0), dtype=np.int64)
+        #: Visits that greedy insertion may add (positive prize, not pinned), and where each
+        #: sits in that list (-1 for the others).
+        self.optional = np.array([i for i, v in enumerate(vis)
+                                  if v.prize > 0 and v.pinned_vehicle is None], dtype=np.int64)
+        self.slot = np.full(len(vis), -1, dtype=np.int64)
+        self.slot[self.optional] = np.arange(len(self.optional))
+        #: Best insertion of every optional visit into a route, by (vehicle, route, power):
+        #: the ruin-and-recreate loop leaves most routes alone from one step to the next.
+        self._cache: dict[tuple[int, tuple[int, ...], float],
+                          tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]] = {}
+
+    def best_insertions(self, inst: Instance, r: _Route, power: float
+                        ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Score and position of inserting each optional visit into ``r`` (cached)."""
+        key = (r.k, tuple(r.visits), power)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            r.ensure()
+            hit = _evaluate(inst, self, r, self.optional, mandatory=False, power=power)
+            self._cache[key] = hit
+        return hit
 
 
 def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
@@ -102,11 +136,13 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
     prev = r.locs[:-1]
     nxt = r.locs[1:]
     lu = t.loc[cand]
-    arr = r.dep[None, :] + dur[prev][:, lu].T  # (U, P): leave stop p, drive to u
+    to_u = dur[np.ix_(prev, lu)].T  # (U, P): stop p -> u
+    from_u = dur[np.ix_(lu, nxt)]  # (U, P): u -> stop after p
+    service = t.service[cand, r.k][:, None]
+    arr = r.dep[None, :] + to_u  # leave stop p, drive to u
     st = np.maximum(arr, t.open[cand][:, None])
     ok = st <= t.close[cand][:, None]
-    leave = st + t.service[cand, r.k][:, None]
-    arr_next = leave + dur[lu][:, nxt]
+    arr_next = st + service + from_u
     open_next = np.concatenate([t.open[np.array(r.visits, dtype=np.int64)], [0]]) if r.visits \
         else np.zeros(1, dtype=np.int64)
     new_start = np.maximum(arr_next, open_next[None, :])
@@ -118,8 +154,7 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
     if r.groups:
         grp = np.array([t.group[i] in r.groups for i in cand], dtype=bool)
         ok &= ~grp[:, None]
-    cost = (dur[prev][:, lu].T + dur[lu][:, nxt] - dur[prev, nxt][None, :]
-            + (st - arr) + t.service[cand, r.k][:, None]).astype(np.float64)
+    cost = (to_u + from_u - dur[prev, nxt][None, :] + (st - arr) + service).astype(np.float64)
     score = -cost if mandatory else t.prize[cand][:, None] ** power / (cost + 1.0)
     score = np.where(ok, score, _NEG)
     pos = np.argmax(score, axis=1)
@@ -142,7 +177,7 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     if not inst.vehicles:
         return (), all(v.pinned_vehicle is None for v in inst.visits)
     t = tables if tables is not None else Tables(inst)
-    rs = [_Route(inst, k, list(r)) for k, r in enumerate(routes)]
+    rs = [_Route(inst, k, list(r), lazy=True) for k, r in enumerate(routes)]
     used = {i for r in routes for i in r} | set(exclude)
     pins_ok = True
     for i, v in enumerate(inst.visits):
@@ -152,16 +187,17 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
         if not 0 <= k < len(rs):
             pins_ok = False
             continue
+        rs[k].ensure()
         score, pos = _evaluate(inst, t, rs[k], np.array([i], dtype=np.int64), mandatory=True)
         if score[0] == _NEG:
             pins_ok = False
             continue
         rs[k].visits.insert(int(pos[0]), i)
-        rs[k].refresh()
+        rs[k].stale = True
         used.add(i)
-    cand = np.array([i for i in range(len(inst.visits))
-                     if i not in used and inst.visits[i].prize > 0
-                     and inst.visits[i].pinned_vehicle is None], dtype=np.int64)
+    free = np.ones(len(inst.visits), dtype=bool)
+    free[list(used)] = False
+    cand = t.optional[free[t.optional]]
     if len(cand) == 0:
         return tuple(tuple(r.visits) for r in rs), pins_ok
     factor = np.ones(len(inst.visits))
@@ -170,8 +206,10 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     best = np.full((len(rs), len(cand)), _NEG)
     where = np.zeros((len(rs), len(cand)), dtype=np.int64)
     alive = np.ones(len(cand), dtype=bool)
+    cols = t.slot[cand]
     for k, r in enumerate(rs):
-        best[k], where[k] = _evaluate(inst, t, r, cand, mandatory=False, power=power)
+        score, pos = t.best_insertions(inst, r, power)
+        best[k], where[k] = score[cols], pos[cols]
     while True:
         scored = np.where(alive[None, :], best * factor[cand][None, :], _NEG)
         flat = int(np.argmax(scored))
@@ -180,11 +218,11 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
             break
         r = rs[k]
         r.visits.insert(int(where[k, j]), int(cand[j]))
-        r.refresh()
+        r.stale = True
         alive[j] = False
         live = np.flatnonzero(alive)
         if len(live) == 0:
             break
-        best[k, live], where[k, live] = _evaluate(inst, t, r, cand[live], mandatory=False,
-                                                  power=power)
+        score, pos = t.best_insertions(inst, r, power)
+        best[k, live], where[k, live] = score[cols[live]], pos[cols[live]]
     return tuple(tuple(r.visits) for r in rs), pins_ok
