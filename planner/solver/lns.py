@@ -70,6 +70,22 @@ class RuinRecreate:
         mean_prize = float(self.prize[self.prize > 0].mean()) if (self.prize > 0).any() else 1.0
         self.t_start = self.p.t_start * mean_prize
         self.t_end = self.p.t_end * mean_prize
+        #: Best annealing value of the current trajectory, and the step count when it was set.
+        self.trajectory_best = -math.inf
+        self.steps = 0
+        self.improved_at = 0
+
+    def note(self, routes: Routes) -> None:
+        """Count ``routes`` (a plan the trajectory reached) towards the stall detection."""
+        val = self.value(routes)
+        if val > self.trajectory_best + 1e-9:
+            self.trajectory_best = val
+            self.improved_at = self.steps
+
+    def restart(self) -> None:
+        """Forget the trajectory's best: a new trajectory starts."""
+        self.trajectory_best = -math.inf
+        self.improved_at = self.steps
 
     def value(self, routes: Routes) -> float:
         """Annealing value: prize minus travel converted to prize units."""
@@ -225,6 +241,7 @@ class RuinRecreate:
         whole search is (0..1) and sets the temperature.
         """
         current, cur_val = start, self.value(start)
+        self.note(start)
         steps = 0
         while time.monotonic() < until and (max_steps is None or steps < max_steps):
             frac = min(1.0, max(0.0, progress_of_time()))
@@ -234,5 +251,8 @@ class RuinRecreate:
             if val >= cur_val or self.rng.random() < math.exp((val - cur_val) / temp):
                 current, cur_val = cand, val
                 offer(cand)
+                if val > self.trajectory_best + 1e-9:
+                    self.trajectory_best, self.improved_at = val, self.steps
             steps += 1
+            self.steps += 1
         return current

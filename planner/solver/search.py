@@ -69,6 +69,12 @@ class SearchConfig:
     polish_current: bool = True
     #: Every this many rounds the loop restarts from the best plan (0 = never).
     reset_every: int = 0
+    #: A trajectory that has not improved its own best for this share of the time limit
+    #: (of the rounds in ``solution_limit`` mode) restarts from a new noisy greedy plan, with
+    #: its own cooling schedule; 0 = never.
+    restart_stall: float = 0.2
+    #: ...and only after at least this many ruin-and-recreate steps without improvement.
+    restart_min_steps: int = 2000
 
 
 def penalty_per_prize(instance: Instance, factor: float) -> int:
@@ -139,11 +145,20 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
     status_name = "ROUTING_NOT_SOLVED"
     done = 0
     current = tracker.routes
+    # The trajectory's start (a share of the whole search) and when it last improved.
+    traj_from = 0.0
+    last_gain = 0.0
+    last_best = -np.inf
+    restarts = 0
 
     def elapsed_share() -> float:
         if det:
             return done / max(1, solution_limit or 1)
         return (time.monotonic() - started) / time_limit_s
+
+    def trajectory_share() -> float:
+        """How far the current trajectory is through its cooling (0..1)."""
+        return (elapsed_share() - traj_from) / max(1e-9, 1.0 - traj_from)
 
     while (rounds is None or done < rounds) and time.monotonic() < deadline - 0.01:
         now = time.monotonic()
@@ -151,10 +166,26 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
         lns_end = now + (round_end - now) * (1.0 - cfg.ortools_share)
         if cfg.reset_every and done % cfg.reset_every == cfg.reset_every - 1:
             current = tracker.routes
+        share = elapsed_share()
+        if lns.trajectory_best > last_best:
+            last_best, last_gain = lns.trajectory_best, share
+        if (cfg.restart_stall > 0 and current is not None
+                and share - last_gain >= cfg.restart_stall
+                and lns.steps - lns.improved_at >= cfg.restart_min_steps
+                and share < 1.0 - cfg.restart_stall):
+            fresh, ok = insert_greedy(instance, [[] for _ in range(n_veh)], rng=rng,
+                                      noise=1.0, tables=lns.tables,
+                                      power=rng.choice(cfg.lns.powers))
+            if ok:
+                tracker.offer(fresh)
+                current = fresh
+                lns.restart()
+                restarts += 1
+                traj_from, last_gain, last_best = share, share, -np.inf
         if current is not None:
             current = lns.run(current, until=deadline if det else lns_end,
                               max_steps=cfg.steps_per_round if det else None,
-                              offer=tracker.offer, progress_of_time=elapsed_share)
+                              offer=tracker.offer, progress_of_time=trajectory_share)
         if model is not None and (cfg.ortools_share > 0 or tracker.routes is None):
             limit = max(0.05, (deadline if det else round_end) - time.monotonic())
             params = _params(cfg, limit_s=limit,
@@ -165,13 +196,15 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
                     current is None or lns.value(polished) >= lns.value(current)):
                 current = polished
             current = current if current is not None else tracker.routes
+            if current is not None:
+                lns.note(current)
         done += 1
     if tracker.routes is not None:
         # a waiting first chunk is worth more than a visited later one of the same village
         tracker.offer(canonical_chunks(instance, tracker.routes))
         final, _ = insert_greedy(instance, tracker.routes)
         tracker.offer(final)
-    return _finish(instance, tracker, started, seed, status_name, done)
+    return _finish(instance, tracker, started, seed, status_name, done, restarts)
 
 
 def _run_round(model: RoutingModel, params: Any, routes: Routes | None
@@ -188,7 +221,7 @@ def _run_round(model: RoutingModel, params: Any, routes: Routes | None
 
 
 def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
-            status_name: str, rounds: int) -> Solution:
+            status_name: str, rounds: int, restarts: int = 0) -> Solution:
     wall = time.monotonic() - started
     if tracker.routes is None:
         status = (SolveStatus.INFEASIBLE if status_name == "ROUTING_INFEASIBLE"
@@ -207,4 +240,5 @@ def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
         else SolveStatus.FEASIBLE
     return Solution(tracker.routes, status, report.prize, report.travel_s, wall,
                     tracker.first_feasible_s, tuple(tracker.history), seed,
-                    f"{rounds} round(s); last OR-Tools status {status_name}")
+                    f"{rounds} round(s), {restarts} restart(s); last OR-Tools status "
+                    f"{status_name}")
