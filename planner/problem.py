@@ -22,7 +22,7 @@ from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
 from planner.reasons import Reason, reason
 from planner.scoring import VillageScore, prize_for, score_villages
-from planner.travel import EstimateProvider, Harbour, MatrixProvider, TravelPoint
+from planner.travel import EstimateProvider, Harbour, MatrixProvider, TravelPoint, haversine_m
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     hb: list[Harbour] = []
     if harbours is not None and not harbours.empty:
         for h in harbours[harbours["kabupaten_kode"] == regency].to_dict("records"):
-            hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]), 0))
+            hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]),
+                              harbour_landmass(float(h["lon"]), float(h["lat"]), vill)))
     prov = provider or EstimateProvider(params.travel, hb)
     mats = prov.matrices(points)
     dur = mats.duration_s
@@ -247,6 +248,20 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
                         tuple(notes))
+
+
+def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:
+    """The landmass of a harbour: that of the village whose stop point is nearest.
+
+    A harbour on an island serves crossings from that island, not from the office's mainland
+    (landmass 0); the nearest village of the regency tells which side of the water it is on.
+    """
+    pts = villages.dropna(subset=["stop_lon", "stop_lat"])
+    if pts.empty or "landmass" not in pts.columns:
+        return 0
+    dist = haversine_m(pts["stop_lon"].to_numpy(dtype=np.float64),
+                       pts["stop_lat"].to_numpy(dtype=np.float64), lon, lat)
+    return int(pts["landmass"].iloc[int(np.argmin(dist))])
 
 
 def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],

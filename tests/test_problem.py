@@ -172,3 +172,28 @@ def test_unkeepable_pin_dropped_with_a_note_when_not_strict():
     assert built.instance.visits == ()
     assert len(built.notes) == 1
     assert "36.90.01.2001" in built.notes[0]
+
+
+def test_a_harbour_on_an_island_serves_that_island_not_the_mainland():
+    """A harbour whose nearest village is on an island is on that island: the team crosses
+    the whole strait by boat, it cannot drive to that harbour from the office."""
+    import pandas as pd
+
+    from planner.travel import haversine_m
+
+    villages = villages_frame(make_village("36.90.01.2001"),
+                              make_village("36.90.01.2002", island=True, landmass=1,
+                                           stop_lon=106.1, stop_lat=-6.40))
+    on_island = pd.DataFrame([{"harbour_id": "pulau", "kabupaten_kode": REGENCY,
+                               "name": "Dermaga Pulau", "lon": 106.1, "lat": -6.401}])
+    teams = teams_frame(make_team("kapal", boat_capable=True))
+    params = PlanningParams()
+    built = build_problem(villages, teams=teams, offices=offices_frame(), harbours=on_island,
+                          regency=REGENCY, week_start=MONDAY, params=params)
+    inst = built.instance
+    office = inst.vehicles[0].start_location
+    island = next(v.location for v in inst.visits if v.village_code == "36.90.01.2002")
+    sea_m = float(haversine_m(106.0, -6.5, 106.1, -6.401))  # office to the harbour
+    by_boat_s = sea_m / (params.travel.boat_speed_kmh / 3.6) + params.travel.boarding_s
+    assert inst.duration_s[office, island] >= by_boat_s - 1
+    assert inst.duration_s[island, office] >= by_boat_s - 1
