@@ -129,13 +129,17 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   harbours: pd.DataFrame | None, regency: str, week_start: date,
                   params: PlanningParams, pins: Sequence[Pin] = (),
                   provider: MatrixProvider | None = None,
-                  strict_pins: bool = True) -> BuiltProblem:
+                  strict_pins: bool = True, closed_before: date | None = None
+                  ) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
     joined with the backlog (``belum_rekam`` may be missing: a data problem).  A pin that
     cannot be kept raises :class:`InfeasibleError`; with ``strict_pins=False`` it is dropped
     and said in the problem's ``notes`` instead (re-planning after the data changed).
+
+    Team-days dated before ``closed_before`` are history (re-planning in the middle of a
+    week): they keep their pinned visits and take no other.
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -235,6 +239,13 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             if strict_pins:
                 raise
             notes.append(f"Sematan dilepas / pin dropped: {exc}")
+    if closed_before is not None and any(date.fromisoformat(v.date) < closed_before
+                                         for v in vehicles):
+        visits = _close_days(visits, vehicles, closed_before)
+        day = closed_before.isoformat()
+        notes.append(f"Hari-tim sebelum {day} sudah lewat: rutenya tidak diubah, hanya "
+                     f"kunjungan yang sudah ada yang dipertahankan / team-days before {day} are "
+                     "past: their routes keep only the visits they had")
     info_cols = [c for c in ("kode", "desa", "kecamatan_kode", "kecamatan", "jenis", "island",
                              "border", "coastal", "remote", "stop_lon", "stop_lat",
                              "office_travel_s", "belum_rekam") if c in vill.columns]
@@ -274,6 +285,21 @@ def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
     if one_way:
         return reason("overnight")
     return reason("unreachable")
+
+
+def _close_days(visits: list[Visit], vehicles: Sequence[Vehicle], before: date
+                ) -> list[Visit]:
+    """Only pinned visits may ride on team-days dated before ``before``."""
+    closed = {k for k, v in enumerate(vehicles) if date.fromisoformat(v.date) < before}
+    out = []
+    for v in visits:
+        if v.pinned_vehicle is None:
+            allowed = v.allowed_vehicles if v.allowed_vehicles is not None \
+                else tuple(range(len(vehicles)))
+            v = Visit(**{**v.__dict__,
+                         "allowed_vehicles": tuple(k for k in allowed if k not in closed)})
+        out.append(v)
+    return out
 
 
 def _may_make(visit: Visit, vehicle: int) -> bool:

@@ -197,3 +197,32 @@ def test_a_harbour_on_an_island_serves_that_island_not_the_mainland():
     by_boat_s = sea_m / (params.travel.boat_speed_kmh / 3.6) + params.travel.boarding_s
     assert inst.duration_s[office, island] >= by_boat_s - 1
     assert inst.duration_s[island, office] >= by_boat_s - 1
+
+
+def test_days_before_closed_before_keep_only_their_pinned_visits():
+    """Re-planning mid-week: team-days already worked take no new visit, keep their pins."""
+    villages = villages_frame(make_village("36.90.01.2001"), make_village("36.90.01.2002"),
+                              make_village("36.90.01.2003"))
+    wednesday = date(2026, 12, 2)
+    built = build_problem(villages, teams=teams_frame(make_team("a")), offices=offices_frame(),
+                          harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
+                          params=PlanningParams(),
+                          pins=[Pin("36.90.01.2001", "a", date(2026, 12, 1))],
+                          closed_before=wednesday)
+    inst = built.instance
+    past = {k for k, v in enumerate(inst.vehicles) if date.fromisoformat(v.date) < wednesday}
+    assert len(past) == 2
+    for i, visit in enumerate(inst.visits):
+        makers = {k for k in range(len(inst.vehicles)) if inst.allowed(i, k)}
+        if visit.village_code == "36.90.01.2001":
+            assert makers == {visit.pinned_vehicle} <= past
+        else:
+            assert makers
+            assert not makers & past
+    assert any("2026-12-02" in note for note in built.notes)
+    # nothing is past on the Monday itself
+    same = build_problem(villages, teams=teams_frame(make_team("a")), offices=offices_frame(),
+                         harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
+                         params=PlanningParams(), closed_before=MONDAY)
+    assert all(v.allowed_vehicles is None for v in same.instance.visits)
+    assert not same.notes

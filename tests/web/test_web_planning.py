@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from web_fixtures import PASSWORD, SAMPLE, build_app, login
@@ -369,6 +369,42 @@ def test_valid_edits_make_new_checked_drafts_and_reoptimise_keeps_pins(sample_ap
     village = visit_id.split("#")[0]
     kept = next(r for r in again["plan"]["routes"] if r["vehicle_id"] == vehicle_id)
     assert any(s["village_code"] == village and s["pinned"] for s in kept["stops"])
+
+
+def test_reoptimising_mid_week_leaves_the_days_already_worked_alone(sample_app):
+    """Re-planning on Wednesday: Monday's and Tuesday's routes keep exactly their villages
+    (none added, none moved away), later days are planned afresh, and the plan says so."""
+    client = _client(sample_app)
+    draft = _planned(sample_app, client)
+    monday = date.fromisoformat(WEEK)
+    wednesday = monday + timedelta(days=2)
+    # room on Monday: a re-plan that did not freeze the day would fill it again
+    plan = client.get(f"/api/v1/plans/{draft}").get_json()["plan"]
+    stop = next(r["stops"][0] for r in plan["routes"] if r["date"] == WEEK and r["stops"])
+    response = client.post(f"/api/v1/plans/{draft}/edits",
+                           json={"action": "remove", "visit_id": stop["visit_id"]})
+    assert response.status_code == 201
+    draft = response.get_json()["version"]["id"]
+    with sample_app.app_context():
+        base = db.session.get(PlanVersion, draft)
+        past = {r["vehicle_id"]: {s["village_code"] for s in r["stops"]}
+                for r in base.plan["routes"] if date.fromisoformat(r["date"]) < wednesday}
+        later = {s["village_code"] for r in base.plan["routes"]
+                 if date.fromisoformat(r["date"]) >= wednesday for s in r["stops"]}
+        regency = db.session.get(planning.Regency, REGENCY)
+        job = planning.create_job(regency, None, week_start=monday, time_limit_s=2,
+                                  solution_limit=2, base_version=base, today=wednesday)
+        job_id = job.id
+    assert any(past.values())
+    assert later
+    assert PlanningWorker(sample_app).run_once()
+    result = client.get(f"/api/v1/jobs/{job_id}").get_json()
+    assert result["status"] == "done", result
+    again = client.get(f"/api/v1/plans/{result['result_version_id']}").get_json()["plan"]
+    for route in again["routes"]:
+        if route["vehicle_id"] in past:
+            assert {s["village_code"] for s in route["stops"]} == past[route["vehicle_id"]]
+    assert any(wednesday.isoformat() in note for note in again["notes"])
 
 
 def test_team_lead_sees_its_published_routes_only(sample_app):

@@ -14,9 +14,8 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -32,6 +31,7 @@ from web.extensions import db
 from web.models import JobStatus, PlanningJob, PlanVersion, Regency, User
 from web.models.base import utcnow
 from web.services.field_reports import unreachable_notes
+from web.services.field_schedule import local_today
 from web.services.plans import store_draft, store_instance
 from web.services.turnout import service_params
 
@@ -48,7 +48,7 @@ class JobError(ValueError):
 
 def next_monday(regency: Regency, *, today: date | None = None) -> date:
     """The Monday after today in the regency's own zone."""
-    today = today or datetime.now(ZoneInfo(regency.timezone)).date()
+    today = today or local_today(regency)
     return today + timedelta(days=7 - today.weekday())
 
 
@@ -71,8 +71,13 @@ def solver_params(job: PlanningJob) -> SolverParams:
 def create_job(regency: Regency, user: User | None, *, week_start: date,
                time_limit_s: float | None = None, seed: int = 0,
                solution_limit: int | None = None,
-               base_version: PlanVersion | None = None) -> PlanningJob:
-    """Queue a job (the worker takes queued jobs in order)."""
+               base_version: PlanVersion | None = None,
+               today: date | None = None) -> PlanningJob:
+    """Queue a job (the worker takes queued jobs in order).
+
+    Re-optimising a plan (``base_version``) keeps the team-days before ``today`` (the
+    regency's local date by default) as they are: those days have been worked.
+    """
     if week_start.isoweekday() != 1:
         raise JobError("minggu harus dimulai hari Senin")
     limit = float(time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"])
@@ -84,6 +89,7 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
         params["solution_limit"] = int(solution_limit)
     if base_version is not None:
         params["base_version_id"] = base_version.id
+        params["today"] = (today or local_today(regency)).isoformat()
     job = PlanningJob(regency_code=regency.code, week_start=week_start,
                       status=JobStatus.QUEUED, params=params,
                       progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None},
@@ -208,15 +214,21 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
     pins: list[Pin] = []
     if job.params.get("base_version_id"):
         base = db.session.get(PlanVersion, int(job.params["base_version_id"]))
+    # days already worked (before the day the re-plan was asked for) stay as they are
+    today = job.params.get("today")
+    closed = date.fromisoformat(str(today)) if base is not None and today else None
     if base is not None:
         for route in base.plan["routes"]:
+            if not route.get("date"):
+                continue
+            day = date.fromisoformat(str(route["date"]))
+            past = closed is not None and day < closed
             for stop in route["stops"]:
-                if stop.get("pinned") and stop.get("village_code") and route.get("date"):
-                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]),
-                                    date.fromisoformat(str(route["date"]))))
+                if (stop.get("pinned") or past) and stop.get("village_code"):
+                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]), day))
     # a pin the data no longer allows (village done, team-day gone) is dropped with a note
     built = build_regency_problem(regency, job.week_start, params, pins=pins,
-                                  strict_pins=False)
+                                  strict_pins=False, closed_before=closed)
     initial = None
     if base is not None:
         visit_index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}

@@ -101,9 +101,11 @@ def regency_tables(regency: Regency) -> RegencyTables:
 
 
 def build_regency_problem(regency: Regency, week_start: date, params: PlanningParams, *,
-                          pins: Sequence[Pin] = (), strict_pins: bool = True) -> BuiltProblem:
+                          pins: Sequence[Pin] = (), strict_pins: bool = True,
+                          closed_before: date | None = None) -> BuiltProblem:
     """The routing problem of the regency's week, from what the database holds now."""
     tables = regency_tables(regency)
     return build_problem(tables.villages, teams=tables.teams, offices=tables.offices,
                          harbours=tables.harbours, regency=regency.code, week_start=week_start,
-                         params=params, pins=pins, strict_pins=strict_pins)
+                         params=params, pins=pins, strict_pins=strict_pins,
+                         closed_before=closed_before)
