@@ -4,8 +4,11 @@ Design (each ingredient measured in ``docs/benchmarks.md``):
 
 1. *Construction*: :func:`insert_greedy` by prize density gives a plan in milliseconds.
 2. *Ruin and recreate* (:mod:`planner.solver.lns`, numpy, hundreds of steps a second):
-   remove a few related visits, 2-opt, re-insert by noisy prize density; simulated annealing
-   on ``prize - travel / travel_per_prize``.
+   remove a few related visits (or empty one route and re-seed it far out), 2-opt, re-insert
+   by noisy prize density; simulated annealing on ``prize - travel / travel_per_prize``.
+   A trajectory that has not beaten its own best for ``restart_stall`` of the time limit
+   starts again from a new noisy greedy plan with its own cooling schedule (one trajectory
+   could sit in one basin for 98 % of a 10 s run).
 3. *OR-Tools polishing*: each round ends with a short OR-Tools greedy descent (relocate,
    exchange, cross, 2-opt, or-opt, make-active, swap-active...) from the loop's current plan,
    with drop penalties far above any travel (strictly prize first).  Guided local search on
