@@ -407,6 +407,45 @@ def test_reoptimising_mid_week_leaves_the_days_already_worked_alone(sample_app):
     assert any(wednesday.isoformat() in note for note in again["notes"])
 
 
+def test_draft_numbered_again_after_a_concurrent_draft_keeps_its_instance(sample_app):
+    """Another writer takes the draft's version number between the count and the commit: the
+    draft takes the next number and still points at its stored instance."""
+    from sqlalchemy import event, func, select
+    from sqlalchemy.orm import Session
+
+    from web.models import PlanInstance
+
+    week = date.fromisoformat(WEEK)
+    with sample_app.app_context():
+        stored = plans.store_instance(REGENCY, week, {"schema_version": 1})
+        taken = (db.session.scalar(select(func.max(PlanVersion.version)).where(
+            PlanVersion.regency_code == REGENCY, PlanVersion.week_start == week)) or 0) + 1
+        session = db.session()
+        fired = []
+
+        @event.listens_for(session, "before_commit")
+        def other_writer(_session):
+            if fired:
+                return
+            fired.append(True)
+            with Session(db.engine) as other:
+                other.add(PlanVersion(regency_code=REGENCY, week_start=week, version=taken,
+                                      status=PlanStatus.DRAFT, plan={"routes": []},
+                                      origin="edit", note="concurrent"))
+                other.commit()
+
+        try:
+            version = plans.store_draft(regency_code=REGENCY, week_start=week,
+                                        plan={"routes": []}, instance_id=stored.id,
+                                        created_by_id=None)
+        finally:
+            event.remove(session, "before_commit", other_writer)
+        assert fired
+        assert version.version == taken + 1
+        assert version.instance_id == stored.id
+        assert db.session.get(PlanInstance, stored.id) is not None
+
+
 def test_team_lead_sees_its_published_routes_only(sample_app):
     """After publishing, the team lead's page lists its team's stops; plans stay closed."""
     client = _client(sample_app)

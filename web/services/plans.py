@@ -51,10 +51,15 @@ def week_of(version: PlanVersion) -> PlanWeek:
 
 
 def store_instance(regency_code: str, week_start: date, data: dict[str, Any]) -> PlanInstance:
-    """Keep the routing instance a plan was solved on (flushed, not committed)."""
+    """Keep the routing instance a plan was solved on (committed).
+
+    Committed on its own, before the draft that refers to it: numbering the draft may take a
+    rollback and a second attempt (a concurrent draft took the number), and that rollback must
+    not take the instance with it.
+    """
     instance = PlanInstance(regency_code=regency_code, week_start=week_start, data=data)
     db.session.add(instance)
-    db.session.flush()
+    db.session.commit()
     return instance
 
 
