@@ -176,9 +176,12 @@ def submit_report(team: Team, user: User | None, data: Any) -> tuple[FieldReport
     if planned is None or not planned.stop.get("village_code"):
         raise ReportError(422, "kunjungan ini tidak ada dalam rencana tim yang terbit untuk "
                           "tanggal itu")
+    # the village row is locked until the commit (PostgreSQL; SQLite writes one at a time
+    # anyway): two reports of one village at once must not both compute the backlog from
+    # the reports committed before either of them
     village = db.session.scalar(select(Village).where(
         Village.kode == planned.stop["village_code"],
-        Village.regency_code == team.regency_code))
+        Village.regency_code == team.regency_code).with_for_update())
     if village is None:
         raise ReportError(422, "desa kunjungan ini tidak ada di kabupaten/kota tim")
     kind = village_type(village)
