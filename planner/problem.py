@@ -239,7 +239,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             if strict_pins:
                 raise
             notes.append(f"Sematan dilepas / pin dropped: {exc}")
-    if closed_before is not None and any(date.fromisoformat(v.date) < closed_before
+    if closed_before is not None and any(v.date and date.fromisoformat(v.date) < closed_before
                                          for v in vehicles):
         visits = _close_days(visits, vehicles, closed_before)
         day = closed_before.isoformat()
@@ -290,7 +290,8 @@ def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
 def _close_days(visits: list[Visit], vehicles: Sequence[Vehicle], before: date
                 ) -> list[Visit]:
     """Only pinned visits may ride on team-days dated before ``before``."""
-    closed = {k for k, v in enumerate(vehicles) if date.fromisoformat(v.date) < before}
+    closed = {k for k, v in enumerate(vehicles)
+              if v.date and date.fromisoformat(v.date) < before}
     out = []
     for v in visits:
         if v.pinned_vehicle is None:
