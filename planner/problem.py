@@ -239,9 +239,11 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             if strict_pins:
                 raise
             notes.append(f"Sematan dilepas / pin dropped: {exc}")
-    if closed_before is not None and any(v.date and date.fromisoformat(v.date) < closed_before
-                                         for v in vehicles):
-        visits = _close_days(visits, vehicles, closed_before)
+    closed = {k for k, v in enumerate(vehicles)
+              if closed_before is not None and v.date
+              and date.fromisoformat(v.date) < closed_before}
+    if closed_before is not None and closed:
+        visits = _close_days(visits, len(vehicles), closed)
         day = closed_before.isoformat()
         notes.append(f"Hari-tim sebelum {day} sudah lewat: rutenya tidak diubah, hanya "
                      f"kunjungan yang sudah ada yang dipertahankan / team-days before {day} are "
@@ -287,16 +289,13 @@ def _why_unservable(island: bool, boat_any: bool, vehicles: Sequence[Vehicle],
     return reason("unreachable")
 
 
-def _close_days(visits: list[Visit], vehicles: Sequence[Vehicle], before: date
-                ) -> list[Visit]:
-    """Only pinned visits may ride on team-days dated before ``before``."""
-    closed = {k for k, v in enumerate(vehicles)
-              if v.date and date.fromisoformat(v.date) < before}
+def _close_days(visits: list[Visit], n_vehicles: int, closed: set[int]) -> list[Visit]:
+    """Only pinned visits may ride on the ``closed`` vehicles (team-days already worked)."""
     out = []
     for v in visits:
         if v.pinned_vehicle is None:
             allowed = v.allowed_vehicles if v.allowed_vehicles is not None \
-                else tuple(range(len(vehicles)))
+                else tuple(range(n_vehicles))
             v = Visit(**{**v.__dict__,
                          "allowed_vehicles": tuple(k for k in allowed if k not in closed)})
         out.append(v)
