@@ -21,6 +21,8 @@ from planner.instance import Instance
 from planner.solver.insertion import Tables, insert_greedy
 
 Routes = tuple[tuple[int, ...], ...]
+#: 2-opt results kept before the cache starts afresh.
+_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class RuinRecreate:
         self.trajectory_best = -math.inf
         self.steps = 0
         self.improved_at = 0
+        #: 2-opt results by (vehicle, route): most routes are untouched from step to step.
+        self._shortened: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] = {}
 
     def note(self, routes: Routes) -> None:
         """Count ``routes`` (a plan the trajectory reached) towards the stall detection."""
@@ -124,9 +128,19 @@ class RuinRecreate:
         return travel + leg if clock + leg <= veh.shift_end_s else None
 
     def two_opt(self, k: int, route: tuple[int, ...]) -> tuple[int, ...]:
-        """2-opt of one route; with windows or asymmetric travel each move is re-timed."""
+        """2-opt of one route (cached: the result depends on the route alone)."""
         if len(route) < 3:
             return route
+        key = (k, route)
+        hit = self._shortened.get(key)
+        if hit is None:
+            if len(self._shortened) >= _CACHE_SIZE:
+                self._shortened.clear()
+            hit = self._shortened[key] = self._two_opt(k, route)
+        return hit
+
+    def _two_opt(self, k: int, route: tuple[int, ...]) -> tuple[int, ...]:
+        """2-opt of one route; with windows or asymmetric travel each move is re-timed."""
         veh = self.inst.vehicles[k]
         order = list(route)
         dur = self.inst.duration_s
