@@ -28,9 +28,10 @@ _CACHE_SIZE = 4096
 class _Route:
     """One vehicle's route with its earliest-start schedule and max shifts."""
 
-    def __init__(self, inst: Instance, k: int, visits: list[int], *, lazy: bool = False
-                 ) -> None:
+    def __init__(self, inst: Instance, t: Tables, k: int, visits: list[int], *,
+                 lazy: bool = False) -> None:
         self.inst = inst
+        self.t = t
         self.k = k
         self.visits = visits
         self.stale = True
@@ -44,41 +45,40 @@ class _Route:
 
     def refresh(self) -> None:
         self.stale = False
-        inst, veh = self.inst, self.inst.vehicles[self.k]
-        dur = inst.duration_s
-        locs = [veh.start_location]
-        dep = [veh.shift_start_s]
-        starts = [veh.shift_start_s]
-        waits = [0]
-        closes = [veh.shift_end_s]
+        t, veh = self.t, self.inst.vehicles[self.k]
+        vis = self.visits
+        end = veh.shift_end_s
+        locs = [veh.start_location, *(t.loc_l[i] for i in vis), veh.end_location]
+        legs = self.inst.duration_s[locs[:-1], locs[1:]].tolist()
+        svc, opens, closes_of, windowed = t.service_l[self.k], t.open_l, t.close_l, t.windowed_l
         clock = veh.shift_start_s
-        for i in self.visits:
-            v = inst.visits[i]
-            arrival = clock + int(dur[locs[-1], v.location])
-            tw = v.time_window_s
-            start = arrival if tw is None else max(arrival, tw[0])
-            clock = start + inst.service_time_s(i, self.k)
-            locs.append(v.location)
+        dep = [clock]
+        starts = [clock]
+        waits = [0]
+        closes = [end]
+        for n, i in enumerate(vis):
+            arrival = clock + legs[n]
+            start = arrival if arrival >= opens[i] else opens[i]
+            clock = start + svc[i]
             starts.append(start)
             waits.append(start - arrival)
-            closes.append(veh.shift_end_s if tw is None else tw[1])
+            closes.append(closes_of[i] if windowed[i] else end)
             dep.append(clock)
-        arrival = clock + int(dur[locs[-1], veh.end_location])
-        locs.append(veh.end_location)
+        arrival = clock + legs[-1]
         starts.append(arrival)
         waits.append(0)
-        closes.append(veh.shift_end_s)
-        n = len(locs)
-        shift = [0] * n
-        shift[-1] = veh.shift_end_s - arrival
-        for i in range(n - 2, 0, -1):
-            shift[i] = min(closes[i] - starts[i], waits[i + 1] + shift[i + 1])
+        closes.append(end)
+        n_stops = len(locs)
+        shift = [0] * n_stops
+        shift[-1] = end - arrival
+        for p in range(n_stops - 2, 0, -1):
+            shift[p] = min(closes[p] - starts[p], waits[p + 1] + shift[p + 1])
         self.locs = np.array(locs, dtype=np.int64)
         self.dep = np.array(dep, dtype=np.int64)  # departure from stop p (p < n - 1)
         self.start = np.array(starts, dtype=np.int64)
         self.shift = np.array(shift, dtype=np.int64)
-        self.load = sum(inst.visits[i].demand for i in self.visits)
-        self.groups = {inst.visits[i].group for i in self.visits} - {None}
+        self.load = sum(t.demand_l[i] for i in vis)
+        self.groups = {t.group[i] for i in vis} - {None}
 
 
 class Tables:
@@ -102,6 +102,13 @@ class Tables:
         self.service = np.stack(
             [base + self.demand * k.service_s_per_demand for k in inst.vehicles], axis=1
         ) if inst.vehicles else np.zeros((len(vis), 0), dtype=np.int64)
+        # Plain-list copies for the per-stop loop of _Route.refresh (numpy scalars are slow).
+        self.loc_l: list[int] = self.loc.tolist()
+        self.demand_l: list[int] = self.demand.tolist()
+        self.open_l: list[int] = self.open.tolist()
+        self.close_l: list[int] = self.close.tolist()
+        self.windowed_l = [v.time_window_s is not None for v in vis]
+        self.service_l: list[list[int]] = self.service.T.tolist()
         #: Visits that greedy insertion may add (positive prize, not pinned), and where each
         #: sits in that list (-1 for the others).
         self.optional = np.array([i for i, v in enumerate(vis)
@@ -136,8 +143,8 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
     prev = r.locs[:-1]
     nxt = r.locs[1:]
     lu = t.loc[cand]
-    to_u = dur[np.ix_(prev, lu)].T  # (U, P): stop p -> u
-    from_u = dur[np.ix_(lu, nxt)]  # (U, P): u -> stop after p
+    to_u = dur[prev[None, :], lu[:, None]]  # (U, P): stop p -> u
+    from_u = dur[lu[:, None], nxt[None, :]]  # (U, P): u -> stop after p
     service = t.service[cand, r.k][:, None]
     arr = r.dep[None, :] + to_u  # leave stop p, drive to u
     st = np.maximum(arr, t.open[cand][:, None])
@@ -177,7 +184,7 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     if not inst.vehicles:
         return (), all(v.pinned_vehicle is None for v in inst.visits)
     t = tables if tables is not None else Tables(inst)
-    rs = [_Route(inst, k, list(r), lazy=True) for k, r in enumerate(routes)]
+    rs = [_Route(inst, t, k, list(r), lazy=True) for k, r in enumerate(routes)]
     used = {i for r in routes for i in r} | set(exclude)
     pins_ok = True
     for i, v in enumerate(inst.visits):
