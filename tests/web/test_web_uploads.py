@@ -171,35 +171,71 @@ def test_sample_folder_exists():
     assert Path(SAMPLE, "manifest.toml").is_file()
 
 
-def test_reupload_refuses_to_drop_a_village_with_field_reports(app, coordinator):
-    """A new village file without a reported village is refused; reports and data stay."""
+def _without(kodes: set[str]):
+    """The sample dataset with the villages ``kodes`` left out of every file."""
     from dataclasses import replace
-    from datetime import date
 
     from planner.dataset import load_dataset_from_folder
+
+    dataset = load_dataset_from_folder(SAMPLE)
+    return replace(dataset,
+                   villages=dataset.villages[~dataset.villages["kode"].isin(kodes)],
+                   backlog=dataset.backlog[~dataset.backlog["kode"].isin(kodes)],
+                   overrides=dataset.overrides[~dataset.overrides["kode"].isin(kodes)])
+
+
+def test_reupload_retires_missing_villages_and_keeps_their_history(app, coordinator):
+    """A new file without two villages (one with a field report) retires both: their
+    counts, report and overrides stay, they leave the lists and planning (one query serves
+    both), and a later file that
+    lists them again brings them back as they were."""
+    from datetime import date
+
     from web.models import FieldReport, Regency
+    from web.services.villages import regency_village_rows
 
     _upload(coordinator)
     with app.app_context():
-        village = db.session.scalars(select(Village).order_by(Village.kode)).first()
+        first, second = db.session.scalars(select(Village).order_by(Village.kode)).all()[:2]
         team = db.session.scalars(select(Team)).first()
         db.session.add(FieldReport(
             idempotency_key="k1", body_hash="0" * 64, regency_code="36.90", team_id=team.id,
-            village_id=village.id, visit_id=village.kode, stop_date=date(2026, 11, 30),
+            village_id=first.id, visit_id=first.kode, stop_date=date(2026, 11, 30),
             week_start=date(2026, 11, 30), recorded=12))
+        second.island_override = True
         db.session.commit()
-        kode, before = village.kode, _counts()
-        dataset = load_dataset_from_folder(SAMPLE)
-        dataset = replace(dataset,
-                          villages=dataset.villages[dataset.villages["kode"] != kode],
-                          backlog=dataset.backlog[dataset.backlog["kode"] != kode],
-                          overrides=dataset.overrides[dataset.overrides["kode"] != kode])
-        record = imports.store_dataset(db.session.get(Regency, "36.90"), None, dataset,
+        first_kode, second_kode = first.kode, second.kode
+        gone = {first_kode, second_kode}
+        backlog_rows = db.session.scalar(select(func.count()).select_from(BacklogCount))
+        listed = len(regency_village_rows("36.90"))
+
+        record = imports.store_dataset(db.session.get(Regency, "36.90"), None, _without(gone),
                                        files=[{"filename": "villages.gpkg"}])
-        assert record.status != "done"
-        assert any(kode in p["message_id"] for p in record.problems)
-        assert _counts() == before
+        assert record.status == "done"
+        warning = next(p for p in record.problems if "dinonaktifkan" in p["message_id"])
+        assert warning["severity"] == "warning"
+        assert all(k in warning["message_id"] for k in gone)
+        retired = db.session.scalars(select(Village).where(Village.kode.in_(gone))).all()
+        assert len(retired) == 2
+        assert all(v.retired_at is not None for v in retired)
         assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 1
+        # the old counts stay; the new import adds rows for the villages it lists
+        assert db.session.scalar(select(func.count()).select_from(BacklogCount)) == \
+            backlog_rows + listed - 2
+        assert {r.village.kode for r in regency_village_rows("36.90")}.isdisjoint(gone)
+        assert len(regency_village_rows("36.90")) == listed - 2
+    page = coordinator.get(f"/kabupaten/36.90/desa/{first_kode}").get_data(as_text=True)
+    assert "Desa ini dinonaktifkan sejak" in page
+    with app.app_context():
+        again = imports.store_dataset(db.session.get(Regency, "36.90"), None, _without(set()),
+                                      files=[{"filename": "villages.gpkg"}])
+        assert again.status == "done"
+        assert not any("dinonaktifkan" in p["message_id"] for p in again.problems)
+        back = {v.kode: v for v in db.session.scalars(
+            select(Village).where(Village.kode.in_(gone)))}
+        assert all(v.retired_at is None for v in back.values())
+        assert back[second_kode].island_override is True
+        assert len(regency_village_rows("36.90")) == listed
 
 
 def test_reupload_refuses_to_drop_an_office_teams_are_based_at(app, coordinator):

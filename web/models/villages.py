@@ -49,6 +49,10 @@ class Village(db.Model):  # type: ignore[name-defined,misc]
     remote_override: Mapped[bool | None] = mapped_column(Boolean)
     hilly_override: Mapped[bool | None] = mapped_column(Boolean)
 
+    #: When an import no longer listed the village (``None`` = active).  A retired village
+    #: keeps its counts, reports and contact but leaves lists, maps and planning; it comes
+    #: back as it was when a later import lists it again.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def flag(self, name: str) -> bool:

@@ -27,7 +27,6 @@ from web.extensions import db
 from web.models import (
     BacklogCount,
     DataImport,
-    FieldReport,
     Harbour,
     ImportStatus,
     Office,
@@ -36,9 +35,12 @@ from web.models import (
     User,
     Village,
 )
+from web.models.base import utcnow
 from web.services.regions import ensure_regency
 
 log = logging.getLogger(__name__)
+#: Retired villages named in the import's warning (the rest are counted).
+_RETIRED_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
         db.session.flush()
         offices = _store_sites(Office, "office_id", regency.code, dataset.offices)
         _store_sites(Harbour, "harbour_id", regency.code, dataset.harbours)
-        villages = _store_villages(regency.code, mine)
+        villages = _store_villages(record, regency.code, mine)
         _store_backlog(record, villages, mine)
         _store_teams(regency.code, dataset.teams, offices)
         db.session.commit()
@@ -227,7 +229,8 @@ def _refuse_dropping_used_offices(regency_code: str, gone: list[Any]) -> None:
         raise ImportRefusedError(problems)
 
 
-def _store_villages(regency_code: str, frame: pd.DataFrame) -> dict[str, Village]:
+def _store_villages(record: DataImport, regency_code: str, frame: pd.DataFrame
+                    ) -> dict[str, Village]:
     """Upsert villages by code; computed flags are replaced, the coordinator's overrides
     are kept, and a flag given in the files fills an override the coordinator never set."""
     existing = {v.kode: v for v in db.session.scalars(
@@ -257,20 +260,29 @@ def _store_villages(regency_code: str, frame: pd.DataFrame) -> dict[str, Village
         village.hilly_computed = bool(_value(data.get("hilly")) or False)
         db.session.add(village)
         out[village.kode] = village
-    gone = [village for kode, village in existing.items() if kode not in out]
-    reported = set(db.session.scalars(select(FieldReport.village_id).where(
-        FieldReport.village_id.in_([v.id for v in gone])))) if gone else set()
-    if reported:
-        # deleting them would cascade away field reports and backlog history
-        raise ImportRefusedError([Problem(
+    # A village missing from the new file is retired, never deleted: its counts, field
+    # reports and contact stay, and a later file that lists it again brings it back.
+    now = utcnow()
+    retired = []
+    for kode, village in existing.items():
+        if kode in out:
+            village.retired_at = None
+        elif village.retired_at is None:
+            village.retired_at = now
+            retired.append(village)
+    if retired:
+        names = ", ".join(f"{v.kode} ({v.name})" for v in retired[:_RETIRED_LISTED])
+        more = len(retired) - _RETIRED_LISTED
+        tail_id = f" dan {more} lainnya" if more > 0 else ""
+        tail_en = f" and {more} more" if more > 0 else ""
+        record.problems = [*record.problems, Problem(
             "villages", None, "kode",
-            f"desa {v.kode} ({v.name}) tidak ada di berkas baru, padahal sudah punya laporan "
-            "lapangan; sertakan desa ini agar laporannya tidak hilang",
-            f"village {v.kode} ({v.name}) is missing from the new file but has field reports; "
-            "keep it in the file so its reports are not lost")
-            for v in gone if v.id in reported])
-    for village in gone:
-        db.session.delete(village)
+            f"{len(retired)} desa tidak ada di berkas baru dan dinonaktifkan (data dan "
+            f"laporannya tetap disimpan; aktif lagi bila muncul di berkas berikutnya): "
+            f"{names}{tail_id}",
+            f"{len(retired)} village(s) missing from the new file were retired (their data "
+            f"and reports are kept; they come back when a later file lists them): "
+            f"{names}{tail_en}", "warning").to_dict()]
     db.session.flush()
     return out
 

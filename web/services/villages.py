@@ -42,7 +42,7 @@ def _query(regency_code: str, flags: tuple[str, ...], *, scope: bool = True) -> 
     counts = _latest_counts()
     query = (select(Village, counts.c.wajib_ktp, counts.c.sudah_rekam, counts.c.belum_rekam)
              .outerjoin(counts, counts.c.village_id == Village.id)
-             .where(Village.regency_code == regency_code)
+             .where(Village.regency_code == regency_code, Village.retired_at.is_(None))
              .order_by(Village.kode))
     for flag in flags:
         query = query.where(effective(flag).is_(True))
