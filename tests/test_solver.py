@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from planner.checking import check_routes
 from planner.instance import Instance, Location, Vehicle, Visit
-from planner.solution import SolveStatus
+from planner.solution import Solution, SolveStatus
 from planner.solver import solve, solve_isolated
 from planner.solver.insertion import insert_greedy
 from planner.solver.isolated import run_isolated
@@ -193,6 +195,46 @@ def test_isolated_kills_a_hanging_child() -> None:
     assert sol.wall_s < 5
     assert check_routes(inst, sol.routes).ok
     assert sol.prize > 0
+
+
+def test_isolated_kills_a_stuck_child_that_keeps_streaming() -> None:
+    """The overrun check does not wait for a quiet queue: a child that floods it with
+    progress after its limit is killed all the same."""
+    inst = random_instance(2)
+    sol = run_isolated(inst, time_limit_s=0.3, seed=0, fault="chatty", margin_s=0.7)
+    assert sol.status is SolveStatus.FAILED
+    assert "killed" in sol.message
+    assert sol.wall_s < 5
+    assert check_routes(inst, sol.routes).ok
+
+
+def test_cancel_kills_only_its_own_solve() -> None:
+    """Cancelling one of two solves running side by side stops that one at once; the
+    other, in the same parent process, still finishes with its own result."""
+    import threading
+
+    inst = random_instance(2)
+    stop = threading.Event()
+    out: dict[str, Solution] = {}
+
+    def run(name: str, limit: float, cancelled: Callable[[], bool] | None) -> None:
+        out[name] = solve_isolated(inst, time_limit_s=limit, seed=0, cancelled=cancelled)
+
+    long = threading.Thread(target=run, args=("long", 30.0, stop.is_set))
+    short = threading.Thread(target=run, args=("short", 3.0, None))
+    long.start()
+    short.start()
+    time.sleep(1.0)
+    stop.set()
+    long.join(timeout=5)
+    assert not long.is_alive()
+    short.join(timeout=30)
+    cancelled, finished = out["long"], out["short"]
+    assert cancelled.status is SolveStatus.FAILED
+    assert "cancelled" in cancelled.message
+    assert cancelled.wall_s < 5
+    assert finished.status is SolveStatus.FEASIBLE
+    assert check_routes(inst, finished.routes).ok
 
 
 def test_vehicle_that_cannot_even_drive_home_stays_unused() -> None:

@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import queue
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from planner.checking import check_routes
@@ -50,26 +50,34 @@ def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | No
     solution = run_search(instance, observer=observer, **kwargs)
     if fault == "hang":  # a stuck search that never returns, after reporting its plans
         time.sleep(3600)
+    if fault == "chatty":  # stuck, but still streaming its last plan: the queue never rests
+        while True:
+            observer(solution.routes, 0.0, solution.prize, solution.travel_s)
+            time.sleep(0.005)
     out.put(("done", solution))
 
 
 def solve_isolated(instance: Instance, *, time_limit_s: float, seed: int,
                    solution_limit: int | None = None, progress: ProgressCallback | None = None,
-                   initial_routes: Sequence[Sequence[int]] | None = None) -> Solution:
+                   initial_routes: Sequence[Sequence[int]] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> Solution:
     """Like :func:`planner.solver.solve`, in a child process that is killed if it overruns.
 
     Never raises for a crash or a hang of the search: those return ``FAILED`` with the best
-    plan the child reported before (or no routes).
+    plan the child reported before (or no routes).  ``cancelled`` is polled about every
+    50 ms; when it returns true this solve's own process is killed at once (``FAILED``,
+    message "cancelled").
     """
     return run_isolated(instance, time_limit_s=time_limit_s, seed=seed,
                         solution_limit=solution_limit, progress=progress,
-                        initial_routes=initial_routes)
+                        initial_routes=initial_routes, cancelled=cancelled)
 
 
 def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
                  solution_limit: int | None = None, progress: ProgressCallback | None = None,
                  initial_routes: Sequence[Sequence[int]] | None = None,
-                 margin_s: float = DEFAULT_MARGIN_S, fault: str | None = None) -> Solution:
+                 margin_s: float = DEFAULT_MARGIN_S, fault: str | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> Solution:
     """:func:`solve_isolated` with the kill margin and a fault to inject (tests only)."""
     started = time.monotonic()
     kwargs = {"time_limit_s": time_limit_s, "seed": seed, "solution_limit": solution_limit,
@@ -85,22 +93,27 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
     result: Solution | None = None
     why = ""
     while result is None:
+        # Checked before every read, not only when the queue is quiet: a stuck child that
+        # keeps streaming must not escape its limit, and a cancel must not wait for silence.
+        if cancelled is not None and cancelled():
+            proc.kill()
+            why = "solver process cancelled"
+            break
+        if time.monotonic() > kill_at and proc.is_alive():
+            proc.kill()
+            why = f"solver process killed after overrunning its {time_limit_s:g} s limit"
+            break
         try:
             msg = out.get(timeout=0.05)
         except queue.Empty:
-            if not proc.is_alive():
-                # Drain what the child sent just before it ended.
-                try:
-                    msg = out.get(timeout=0.2)
-                except queue.Empty:
-                    why = f"solver process ended without a result (exit code {proc.exitcode})"
-                    break
-            elif time.monotonic() > kill_at:
-                proc.kill()
-                why = f"solver process killed after overrunning its {time_limit_s:g} s limit"
-                break
-            else:
+            if proc.is_alive():
                 continue
+            # Drain what the child sent just before it ended.
+            try:
+                msg = out.get(timeout=0.2)
+            except queue.Empty:
+                why = f"solver process ended without a result (exit code {proc.exitcode})"
+                break
         if msg[0] == "progress":
             _, routes, elapsed_s, prize, travel_s = msg
             best = (routes, prize, travel_s)

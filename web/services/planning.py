@@ -10,7 +10,6 @@ job ``failed`` with a plain message; nothing else changes (the published plan le
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
@@ -271,14 +270,14 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         _finish(job_id, JobStatus.FAILED, error=f"Terjadi kesalahan saat menyiapkan data: {exc}")
         return
     state = _Progress()
-    before = set(multiprocessing.active_children())
+    stop = threading.Event()
 
     def solve() -> None:
         try:
             state.solution = solve_isolated(
                 built.instance, time_limit_s=solver.time_limit_s, seed=solver.seed,
                 solution_limit=solver.solution_limit, progress=state,
-                initial_routes=initial)
+                initial_routes=initial, cancelled=stop.is_set)
         except BaseException as exc:  # reported by the worker thread
             state.error = exc
 
@@ -289,9 +288,9 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         thread.join(timeout=poll_s)
         if not _report(job_id, state, solver.time_limit_s):
             cancelled = True
-            # stop the solver process at once: OR-Tools ignores anything gentler
-            for child in set(multiprocessing.active_children()) - before:
-                child.kill()
+            # solve_isolated kills this job's own solver process at once (OR-Tools ignores
+            # anything gentler); other jobs' processes are left alone
+            stop.set()
             thread.join()
     if cancelled:
         return
