@@ -7,7 +7,9 @@ Every solver gets the same integer instance (``bench/instances.py``) and the sam
 limit; every result is re-scored exactly on floats (1e-6 tolerance) and by ``check_routes``; a
 result that fails either scores 0 and is flagged.  The reference of an instance is
 ``max(listed best, best peer score)``; the gap of a solver is ``(ref - score) / ref`` in %
-(negative: better than every reference).
+(negative: better than every reference).  A second summary caps each listed score at the
+optimum proven under the bench's own convention (``results/proven_optima.csv``, made by
+``exact_bounds.py``), since no solver can score above it; both summaries are printed.
 
 Fairness with ``--jobs 2``: each task (one instance, one solver) runs alone in a fresh worker
 process, single-threaded (VROOM with ``nb_threads=1``); the tasks of all solvers are shuffled
@@ -33,6 +35,8 @@ from planner.checking import check_routes
 
 SOLVERS = ("project", "pyvrp", "vroom")
 PEERS = ("pyvrp", "vroom")
+#: Optima proven by ``bench/exact_bounds.py`` (status "optimal"), with the command.
+PROVEN = Path(__file__).resolve().parent / "results" / "proven_optima.csv"
 
 
 def run_task(task: tuple[BenchCase, str, float, int]) -> tuple[str, str, float, str, float]:
@@ -79,29 +83,51 @@ def _fmt(x: float) -> str:
     return f"{x:7.2f}"
 
 
+def proven_optima(path: Path = PROVEN) -> dict[str, float]:
+    """Optima proven by ``bench/exact_bounds.py`` under the bench's convention, by instance."""
+    if not path.exists():
+        return {}
+    with path.open(newline="") as fh:
+        return {row["instance"]: float(row["proven_optimum"]) for row in csv.DictReader(fh)}
+
+
 def report(cases: list[BenchCase], scores: dict[tuple[str, str], float],
-           solvers: list[str]) -> list[str]:
-    """The per-instance table and the gap summary, as text lines."""
+           solvers: list[str], proven: dict[str, float] | None = None) -> list[str]:
+    """The per-instance table and the gap summaries, as text lines.
+
+    The first summary is the issue's: gap to max(listed best, best peer).  The second caps
+    a listed score at the optimum proven under the bench's own convention (``proven``), since
+    no solver can score above it; it is printed beside the first, never instead of it.
+    """
+    proven = proven or {}
     lines = ["instance      listed " + " ".join(f"{s:>8}" for s in solvers) + "      ref"]
     gaps: dict[tuple[str, str], list[float]] = {}
+    capped: dict[tuple[str, str], list[float]] = {}
     for c in cases:
         peer = max([scores.get((c.key, p), 0.0) for p in PEERS if p in solvers] + [0.0])
         ref = max(c.listed_best, peer)
+        reachable = max(min(c.listed_best, proven.get(c.key, c.listed_best)), peer)
         row = f"{c.key:12} {c.listed_best:7.0f} " + " ".join(
             f"{scores.get((c.key, s), float('nan')):8.0f}" for s in solvers) + f" {ref:8.0f}"
-        lines.append(row)
+        lines.append(row + (f"  (proven optimum {proven[c.key]:.0f})" if c.key in proven else ""))
         for s in solvers:
-            gap = 0.0 if ref <= 0 else 100.0 * (ref - scores.get((c.key, s), 0.0)) / ref
-            for fam in (c.family, "all"):
-                gaps.setdefault((fam, s), []).append(gap)
-    lines.append("")
-    lines.append("gap % vs max(listed best, best peer)   mean   worst  (n)")
-    for fam in ("top", "toptw", "all"):
-        for s in solvers:
-            g = gaps.get((fam, s))
-            if g:
-                lines.append(f"{fam:6} {s:8}                        {_fmt(statistics.mean(g))} "
-                             f"{_fmt(max(g))}  ({len(g)})")
+            score = scores.get((c.key, s), 0.0)
+            for table, r in ((gaps, ref), (capped, reachable)):
+                gap = 0.0 if r <= 0 else 100.0 * (r - score) / r
+                for fam in (c.family, "all"):
+                    table.setdefault((fam, s), []).append(gap)
+    titles = [(gaps, "max(listed best, best peer)")]
+    if any(c.key in proven for c in cases):
+        titles.append((capped, "max(listed capped by proven optimum, best peer)"))
+    for table, title in titles:
+        lines.append("")
+        lines.append(f"gap % vs {title}".ljust(39) + "   mean   worst  (n)")
+        for fam in ("top", "toptw", "all"):
+            for s in solvers:
+                g = table.get((fam, s))
+                if g:
+                    lines.append(f"{fam:6} {s:8}                        "
+                                 f"{_fmt(statistics.mean(g))} {_fmt(max(g))}  ({len(g)})")
     return lines
 
 
@@ -160,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             w.writerow(["instance", "listed_best", *solvers])
             for c in cases:
                 w.writerow([c.key, c.listed_best, *(scores.get((c.key, s)) for s in solvers)])
-    print("\n".join(report(cases, scores, solvers)))
+    print("\n".join(report(cases, scores, solvers, proven_optima())))
     return 0
 
 

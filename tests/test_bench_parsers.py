@@ -71,3 +71,18 @@ def test_exact_scoring_catches_a_late_route() -> None:
     parsed = parse_top(case)
     _, problems = score_exact(parsed, [list(range(98)), []])
     assert any("ends at" in p for p in problems)
+
+
+def test_report_caps_a_listed_score_only_in_the_second_summary() -> None:
+    """A proven optimum below the listed score changes the capped summary, not the first."""
+    from bench.top_toptw import report
+
+    case = BenchCase("top", "p5.3.e", 3, 110.0, BENCH_DIR / "top" / "p5.3.e.txt")
+    scores = {("p5.3.e", "project"): 95.0, ("p5.3.e", "pyvrp"): 90.0}
+    lines = report([case], scores, ["project", "pyvrp"], {"p5.3.e": 95.0})
+    text = "\n".join(lines)
+    first, capped = text.split("gap % vs max(listed capped by proven optimum, best peer)")
+    assert "all    project                           13.64   13.64  (1)" in first
+    assert "all    project                            0.00    0.00  (1)" in capped
+    assert "all    pyvrp                              5.26    5.26  (1)" in capped
+    assert "capped" not in "\n".join(report([case], scores, ["project", "pyvrp"], {}))
