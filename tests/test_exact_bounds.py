@@ -44,3 +44,20 @@ def test_distances_truncated_to_one_decimal_reach_the_listed_score() -> None:
     assert b.optimal
     assert b.upper_bound == 110
     assert b.best_plan == 0  # infeasible once re-scored on unrounded distances
+
+
+def test_labelling_proves_a_one_vehicle_optimum_with_narrow_windows() -> None:
+    """r101/v1: a route scoring the listed 198 exists (and re-scores exactly), none scores 199."""
+    from bench.exact_optw import search
+    from bench.instances import parse_case, score_exact
+
+    case = BenchCase("toptw", "r101", 1, 198.0, BENCH_DIR / "toptw" / "r101.txt")
+    reach = search(case, 198)
+    assert reach.complete
+    assert reach.found is not None
+    score, problems = score_exact(parse_case(case), [list(reach.found)])
+    assert score >= 198
+    assert problems == []
+    beyond = search(case, 199)
+    assert beyond.complete
+    assert beyond.found is None
