@@ -108,6 +108,9 @@ class Tables:
         self.open_l: list[int] = self.open.tolist()
         self.close_l: list[int] = self.close.tolist()
         self.windowed_l = [v.time_window_s is not None for v in vis]
+        #: Whether any visit has a window (else insertion skips the window arithmetic).
+        self.any_window = any(self.windowed_l)
+        self._powers: dict[float, npt.NDArray[np.float64]] = {}
         self.service_l: list[list[int]] = self.service.T.tolist()
         #: Visits that greedy insertion may add (positive prize, not pinned), and where each
         #: sits in that list (-1 for the others).
@@ -119,6 +122,13 @@ class Tables:
         #: the ruin-and-recreate loop leaves most routes alone from one step to the next.
         self._cache: dict[tuple[int, tuple[int, ...], float],
                           tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]] = {}
+
+    def prize_power(self, power: float) -> npt.NDArray[np.float64]:
+        """Every visit's prize to ``power`` (the numerator of the insertion score)."""
+        hit = self._powers.get(power)
+        if hit is None:
+            hit = self._powers[power] = self.prize ** power
+        return hit
 
     def best_insertions(self, inst: Instance, r: _Route, power: float
                         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
@@ -137,23 +147,34 @@ class Tables:
 def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
               *, mandatory: bool, power: float = 1.0
               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Best score and position per candidate on route ``r`` (score ``-inf`` when infeasible)."""
+    """Best score and position per candidate on route ``r`` (score ``-inf`` when infeasible).
+
+    Every array is (candidate, position).  The insertion cost is the time the insertion adds
+    before the next stop's arrival: ``arrival_next - departure - direct leg``, i.e. both new
+    legs, the wait at the candidate and its service, less the leg it replaces.
+    """
     dur = inst.duration_s
     veh = inst.vehicles[r.k]
     prev = r.locs[:-1]
     nxt = r.locs[1:]
     lu = t.loc[cand]
-    to_u = dur[prev[None, :], lu[:, None]]  # (U, P): stop p -> u
-    from_u = dur[lu[:, None], nxt[None, :]]  # (U, P): u -> stop after p
-    service = t.service[cand, r.k][:, None]
-    arr = r.dep[None, :] + to_u  # leave stop p, drive to u
-    st = np.maximum(arr, t.open[cand][:, None])
-    ok = st <= t.close[cand][:, None]
-    arr_next = st + service + from_u
-    open_next = np.concatenate([t.open[np.array(r.visits, dtype=np.int64)], [0]]) if r.visits \
-        else np.zeros(1, dtype=np.int64)
-    new_start = np.maximum(arr_next, open_next[None, :])
-    delay = new_start - r.start[1:][None, :]
+    to_u = dur[prev[None, :], lu[:, None]]  # stop p -> u
+    arr = to_u + r.dep[None, :]  # leave stop p, drive to u
+    arr_next = dur[lu[:, None], nxt[None, :]]  # u -> the stop after p, then as named
+    if t.any_window:
+        st = np.maximum(arr, t.open[cand][:, None])
+        ok = st <= t.close[cand][:, None]
+        arr_next += st
+    else:
+        ok = np.ones(arr.shape, dtype=bool)
+        arr_next += arr
+    arr_next += t.service[cand, r.k][:, None]
+    if t.any_window and r.visits:
+        open_next = np.append(t.open[r.visits], 0)
+        delay = np.maximum(arr_next, open_next[None, :])
+    else:
+        delay = arr_next.copy()
+    delay -= r.start[1:][None, :]
     ok &= delay <= r.shift[1:][None, :]
     ok &= t.allowed[cand, r.k][:, None]
     if veh.capacity is not None:
@@ -161,9 +182,14 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
     if r.groups:
         grp = np.array([t.group[i] in r.groups for i in cand], dtype=bool)
         ok &= ~grp[:, None]
-    cost = (to_u + from_u - dur[prev, nxt][None, :] + (st - arr) + service).astype(np.float64)
-    score = -cost if mandatory else t.prize[cand][:, None] ** power / (cost + 1.0)
-    score = np.where(ok, score, _NEG)
+    arr_next -= (r.dep + dur[prev, nxt])[None, :]  # now the insertion cost
+    cost = arr_next.astype(np.float64)
+    if mandatory:
+        score = np.negative(cost, out=cost)
+    else:
+        cost += 1.0
+        score = np.divide(t.prize_power(power)[cand][:, None], cost, out=cost)
+    score[~ok] = _NEG
     pos = np.argmax(score, axis=1)
     return score[np.arange(len(cand)), pos], pos
 
