@@ -51,34 +51,53 @@ class Bound:
     arcs: int
 
 
-def _relaxed(parsed: bi.Parsed, scale: int) -> tuple[list[bi.Point], list[list[int]], int,
-                                                       list[tuple[int, int]], list[int]]:
-    """Nodes (start, visits, end), floored distances, the budget, windows and services."""
+@dataclass(frozen=True)
+class Relaxed:
+    """Integer data of an instance rounded in the relaxing direction (nodes: start, visits,
+    end; the end is a copy of the start on TOPTW)."""
+
+    nodes: list[bi.Point]
+    dist: np.ndarray  # distances x scale, rounded down
+    short: np.ndarray  # shortest paths over ``dist``: the least time between two nodes
+    budget: int
+    opens: np.ndarray
+    closes: np.ndarray
+    services: np.ndarray
+    prize: np.ndarray
+
+
+def relaxed(parsed: bi.Parsed, scale: int) -> Relaxed:
+    """``parsed`` on integers x ``scale``: distances, services and openings rounded down,
+    closings and the budget up, so every plan feasible on floats stays feasible."""
     nodes = [parsed.depot_start, *parsed.points, parsed.depot_end]
-    dist = [[math.floor(math.hypot(a.x - b.x, a.y - b.y) * scale) for b in nodes]
-            for a in nodes]
+    xy = np.array([[p.x, p.y] for p in nodes])
+    dist = np.floor(np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2)) * scale
+                    ).astype(np.int64)
+    # Rounded-down distances may break the triangle inequality by a unit or two, so pruning
+    # uses shortest paths, never a single leg, as the least time to get anywhere.
+    short = dist.copy()
+    for via in range(len(nodes)):
+        short = np.minimum(short, short[:, via:via + 1] + short[via:via + 1, :])
     budget = math.ceil(parsed.tmax * scale + 1e-9)
-    windows = [(math.floor(p.open * scale),
-                budget if p.close == math.inf else math.ceil(p.close * scale + 1e-9))
-               for p in nodes]
-    services = [math.floor(p.service * scale) for p in nodes]
-    return nodes, dist, budget, windows, services
+    opens = np.array([math.floor(p.open * scale) for p in nodes], dtype=np.int64)
+    closes = np.array([budget if p.close == math.inf else math.ceil(p.close * scale + 1e-9)
+                       for p in nodes], dtype=np.int64)
+    services = np.array([math.floor(p.service * scale) for p in nodes], dtype=np.int64)
+    prize = np.array([round(p.score) for p in nodes], dtype=np.int64)
+    return Relaxed(nodes, dist, short, budget, opens, closes, services, prize)
 
 
 def bound(case: bi.BenchCase, time_limit: float, scale: int, workers: int) -> Bound:
     """Solve ``case`` on relaxed integer data; return the bound and the exact best plan."""
     parsed = bi.parse_case(case)
-    nodes, dist, budget, windows, services = _relaxed(parsed, scale)
-    n = len(nodes)
+    rel = relaxed(parsed, scale)
+    n = len(rel.nodes)
     start, end = 0, n - 1
     visits = range(1, n - 1)
-    score = [round(p.score) for p in nodes]
-
-    # Rounded-down distances may break the triangle inequality by a unit or two, so the
-    # pruning below uses shortest paths, never a single leg, as the least time to get anywhere.
-    short = np.array(dist, dtype=np.int64)
-    for via in range(n):
-        short = np.minimum(short, short[:, via:via + 1] + short[via:via + 1, :])
+    dist, budget, services, score = (rel.dist.tolist(), rel.budget, rel.services.tolist(),
+                                     rel.prize.tolist())
+    windows = list(zip(rel.opens.tolist(), rel.closes.tolist(), strict=True))
+    short = rel.short
 
     def earliest_leave(i: int) -> int:
         return max(windows[start][0] + int(short[start][i]), windows[i][0]) + services[i]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import heapq
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench.instances as bi
+from bench.exact_bounds import relaxed
 
 
 @dataclass(frozen=True)
@@ -57,25 +57,15 @@ def search(case: bi.BenchCase, threshold: int, scale: int = 10_000,
     """Is there a route of ``case`` (one vehicle) scoring at least ``threshold``?"""
     if case.vehicles != 1 or case.family != "toptw":
         raise ValueError("one-vehicle TOPTW instances only")
-    parsed = bi.parse_case(case)
-    pts = [parsed.depot_start, *parsed.points]  # node 0 is the depot (start and end)
-    n = len(pts)
-    xy = np.array([[p.x, p.y] for p in pts])
-    dist = np.floor(np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2)) * scale
-                    ).astype(np.int64)
-    short = dist.copy()
-    for via in range(n):
-        short = np.minimum(short, short[:, via:via + 1] + short[via:via + 1, :])
-    budget = math.ceil(parsed.tmax * scale + 1e-9)
-    opens = np.array([math.floor(p.open * scale) for p in pts], dtype=np.int64)
-    closes = np.array([budget if p.close == math.inf else math.ceil(p.close * scale + 1e-9)
-                       for p in pts], dtype=np.int64)
-    service = np.array([math.floor(p.service * scale) for p in pts], dtype=np.int64)
-    prize = np.array([round(p.score) for p in pts], dtype=np.int64)
+    rel = relaxed(bi.parse_case(case), scale)
+    n = len(rel.nodes) - 1  # node 0 is the depot (start and end); drop its end copy
+    dist, short = rel.dist[:n, :n], rel.short[:n, :n]
+    budget, opens, closes = rel.budget, rel.opens[:n], rel.closes[:n]
+    service, prize = rel.services[:n], rel.prize[:n]
     # The latest departure from each point that still gets back to the depot in time.
     back = budget - short[:, 0]
     masked = dist + np.where(np.eye(n, dtype=bool), np.iinfo(np.int64).max // 4, 0)
-    cost = service + masked[:, :].min(axis=0)  # service plus the cheapest way in
+    cost = service + masked.min(axis=0)  # service plus the cheapest way in
     order = [int(j) for j in np.argsort(-(prize / np.maximum(cost, 1)), kind="stable")
              if j != 0]
     bits = [1 << j for j in range(n)]
