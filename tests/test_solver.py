@@ -20,7 +20,7 @@ from planner.solver import solve, solve_isolated
 from planner.solver.insertion import insert_greedy
 from planner.solver.isolated import run_isolated
 from planner.solver.lns import RuinRecreate
-from planner.solver.search import SearchConfig, run_search
+from planner.solver.search import RESTART_FROM, SearchConfig, run_search
 
 
 def random_instance(seed: int, *, n_visits: int = 14, vehicles: int = 3,
@@ -129,11 +129,14 @@ def test_same_seed_same_routes() -> None:
     assert check_routes(inst, first.routes).ok
 
 
-def test_stalled_search_restarts_reproducibly_and_stays_clean() -> None:
-    """A trajectory that stops improving restarts from a new noisy greedy plan; the best plan
-    is kept across restarts, the result keeps every rule, and the seed fixes it all."""
+@pytest.mark.parametrize("restart_from", RESTART_FROM)
+def test_stalled_search_restarts_reproducibly_and_stays_clean(restart_from: str) -> None:
+    """A trajectory that stops improving restarts (from a new noisy greedy plan, from where
+    it stalled, or from the best plan, each reheated); the best plan is kept across restarts,
+    the result keeps every rule, and the seed fixes it all."""
     inst = random_instance(4, n_visits=20)
-    cfg = SearchConfig(restart_stall=0.1, restart_min_steps=0, steps_per_round=5)
+    cfg = SearchConfig(restart_stall=0.1, restart_min_steps=0, steps_per_round=5,
+                       restart_from=restart_from)
     runs = [run_search(inst, time_limit_s=60, seed=1, solution_limit=30, config=cfg)
             for _ in range(2)]
     restarts = int(runs[0].message.split(" restart")[0].rsplit(" ", 1)[1])
@@ -143,6 +146,12 @@ def test_stalled_search_restarts_reproducibly_and_stays_clean() -> None:
     assert report.ok, report.violations
     greedy, _ = insert_greedy(inst, [[] for _ in inst.vehicles])
     assert runs[0].prize >= check_routes(inst, greedy).prize
+
+
+def test_unknown_restart_start_is_refused() -> None:
+    """A misspelt restart mode is a clear error, not a silent greedy restart."""
+    with pytest.raises(ValueError, match="restart_from must be one of greedy, current, best"):
+        SearchConfig(restart_from="bestt")
 
 
 def test_progress_reports_improvements() -> None:

@@ -43,6 +43,8 @@ from planner.solver.model import RoutingModel, build_model
 from planner.solver.tracking import BestTracker, Observer
 
 Routes = tuple[tuple[int, ...], ...]
+#: Where a restarted trajectory may start (see ``SearchConfig.restart_from``).
+RESTART_FROM = ("greedy", "current", "best")
 
 _OPERATORS_ON = (
     "use_relocate_and_make_active", "use_exchange_and_make_active", "use_extended_swap_active",
@@ -73,11 +75,19 @@ class SearchConfig:
     #: Every this many rounds the loop restarts from the best plan (0 = never).
     reset_every: int = 0
     #: A trajectory that has not improved its own best for this share of the time limit
-    #: (of the rounds in ``solution_limit`` mode) restarts from a new noisy greedy plan, with
-    #: its own cooling schedule; 0 = never.
+    #: (of the rounds in ``solution_limit`` mode) restarts with its own cooling schedule
+    #: (from ``restart_from``); 0 = never.
     restart_stall: float = 0.2
     #: ...and only after at least this many ruin-and-recreate steps without improvement.
-    restart_min_steps: int = 2000
+    restart_min_steps: int = 500
+    #: What a restarted trajectory starts from: "greedy" (a new noisy greedy plan),
+    #: "current" (the stalled plan, reheated) or "best" (the best plan so far, reheated).
+    restart_from: str = "best"
+
+    def __post_init__(self) -> None:
+        if self.restart_from not in RESTART_FROM:
+            raise ValueError(f"restart_from must be one of {', '.join(RESTART_FROM)}, "
+                             f"not {self.restart_from!r}")
 
 
 def penalty_per_prize(instance: Instance, factor: float) -> int:
@@ -176,9 +186,14 @@ def run_search(instance: Instance, *, time_limit_s: float, seed: int,
                 and share - last_gain >= cfg.restart_stall
                 and lns.steps - lns.improved_at >= cfg.restart_min_steps
                 and share < 1.0 - cfg.restart_stall):
-            fresh, ok = insert_greedy(instance, [[] for _ in range(n_veh)], rng=rng,
-                                      noise=1.0, tables=lns.tables,
-                                      power=rng.choice(cfg.lns.powers))
+            if cfg.restart_from == "greedy":
+                fresh, ok = insert_greedy(instance, [[] for _ in range(n_veh)], rng=rng,
+                                          noise=1.0, tables=lns.tables,
+                                          power=rng.choice(cfg.lns.powers))
+            elif cfg.restart_from == "current" or tracker.routes is None:
+                fresh, ok = current, True
+            else:
+                fresh, ok = tracker.routes, True
             if ok:
                 tracker.offer(fresh)
                 current = fresh
