@@ -7,8 +7,9 @@ Design (each ingredient measured in ``docs/benchmarks.md``):
    remove a few related visits (or empty one route and re-seed it far out), 2-opt, re-insert
    by noisy prize density; simulated annealing on ``prize - travel / travel_per_prize``.
    A trajectory that has not beaten its own best for ``restart_stall`` of the time limit
-   starts again from a new noisy greedy plan with its own cooling schedule (one trajectory
-   could sit in one basin for 98 % of a 10 s run).
+   (and for ``restart_min_steps`` steps) starts again, reheated with its own cooling
+   schedule, from the best plan so far (``restart_from``; one trajectory could sit in one
+   basin for 98 % of a 10 s run, and a fresh greedy plan threw away every good route).
 3. *OR-Tools polishing*: each round ends with a short OR-Tools greedy descent (relocate,
    exchange, cross, 2-opt, or-opt, make-active, swap-active...) from the loop's current plan,
    with drop penalties far above any travel (strictly prize first).  Guided local search on
