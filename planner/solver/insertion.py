@@ -47,6 +47,11 @@ class _Route:
         self.stale = False
         t, veh = self.t, self.inst.vehicles[self.k]
         vis = self.visits
+        self.load = sum(t.demand_l[i] for i in vis)
+        self.groups = {t.group[i] for i in vis} - {None}
+        if not t.any_window:
+            self._refresh_unwindowed()
+            return
         end = veh.shift_end_s
         locs = [veh.start_location, *(t.loc_l[i] for i in vis), veh.end_location]
         legs = self.inst.duration_s[locs[:-1], locs[1:]].tolist()
@@ -77,8 +82,26 @@ class _Route:
         self.dep = np.array(dep, dtype=np.int64)  # departure from stop p (p < n - 1)
         self.start = np.array(starts, dtype=np.int64)
         self.shift = np.array(shift, dtype=np.int64)
-        self.load = sum(t.demand_l[i] for i in vis)
-        self.groups = {t.group[i] for i in vis} - {None}
+
+    def _refresh_unwindowed(self) -> None:
+        """:meth:`refresh` without windows, in numpy: no stop waits, so every stop may be
+        delayed by the same slack, the end of the shift less the arrival back at base."""
+        t, veh = self.t, self.inst.vehicles[self.k]
+        vis = self.visits
+        locs = np.empty(len(vis) + 2, dtype=np.int64)
+        locs[0], locs[-1] = veh.start_location, veh.end_location
+        locs[1:-1] = t.loc[vis]
+        legs = self.inst.duration_s[locs[:-1], locs[1:]].astype(np.int64)
+        dep = np.empty(len(vis) + 1, dtype=np.int64)
+        dep[0] = veh.shift_start_s
+        np.cumsum(legs[:-1] + t.service[vis, self.k], out=dep[1:])
+        dep[1:] += veh.shift_start_s
+        starts = np.empty(len(vis) + 2, dtype=np.int64)
+        starts[0] = veh.shift_start_s
+        np.add(dep, legs, out=starts[1:])
+        shift = np.full(len(vis) + 2, veh.shift_end_s - int(starts[-1]), dtype=np.int64)
+        shift[0] = 0
+        self.locs, self.dep, self.start, self.shift = locs, dep, starts, shift
 
 
 class Tables:
