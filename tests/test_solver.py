@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import random
 import time
@@ -18,7 +17,7 @@ from planner.checking import check_routes
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.solution import Solution, SolveStatus
 from planner.solver import solve, solve_isolated
-from planner.solver.insertion import Tables, _Route, insert_greedy
+from planner.solver.insertion import insert_greedy
 from planner.solver.isolated import run_isolated
 from planner.solver.lns import RuinRecreate
 from planner.solver.search import RESTART_FROM, SearchConfig, run_search
@@ -280,26 +279,3 @@ def test_insertion_and_ruin_recreate_keep_every_rule(seed: int, rate: int,
         current = loop.step(current, 1.0)
         if pins_ok:
             assert check_routes(inst, current).ok, check_routes(inst, current).violations
-
-
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), rate=st.integers(0, 60))
-def test_schedule_without_windows_matches_the_general_loop(seed: int, rate: int) -> None:
-    """The numpy schedule of a route (no windows anywhere) is the per-stop loop's, even for
-    a route that overruns its shift (negative slack)."""
-    base = random_instance(seed, n_visits=10, windows=False)
-    inst = dataclasses.replace(base, vehicles=tuple(
-        dataclasses.replace(k, service_s_per_demand=rate * (i % 2))
-        for i, k in enumerate(base.vehicles)))
-    fast_tables = Tables(inst)
-    assert not fast_tables.any_window
-    loop_tables = copy.copy(fast_tables)
-    loop_tables.any_window = True  # forces the general per-stop loop
-    rng = random.Random(seed)
-    for k in range(len(inst.vehicles)):
-        visits = rng.sample(range(len(inst.visits)), rng.randint(0, 8))
-        fast = _Route(inst, fast_tables, k, list(visits))
-        loop = _Route(inst, loop_tables, k, list(visits))
-        for name in ("locs", "dep", "start", "shift"):
-            np.testing.assert_array_equal(getattr(fast, name), getattr(loop, name), name)
-        assert (fast.load, fast.groups) == (loop.load, loop.groups)

@@ -1,4 +1,4 @@
-"""Greedy insertion by prize density, vectorised with numpy; no OR-Tools here.
+"""Greedy insertion by prize density (compiled scoring in :mod:`~planner.solver.kernels`).
 
 Used three ways: to build the first plan in milliseconds, to recreate routes after a ruin in
 the large-neighbourhood loop, and as a final pass that inserts every visit that still fits
@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.instance import Instance
+from planner.solver import kernels
 
 Routes = tuple[tuple[int, ...], ...]
 _NEG = -np.inf
@@ -46,62 +47,17 @@ class _Route:
     def refresh(self) -> None:
         self.stale = False
         t, veh = self.t, self.inst.vehicles[self.k]
-        vis = self.visits
-        self.load = sum(t.demand_l[i] for i in vis)
-        self.groups = {t.group[i] for i in vis} - {None}
-        if not t.any_window:
-            self._refresh_unwindowed()
-            return
-        end = veh.shift_end_s
-        locs = [veh.start_location, *(t.loc_l[i] for i in vis), veh.end_location]
-        legs = self.inst.duration_s[locs[:-1], locs[1:]].tolist()
-        svc, opens, closes_of, windowed = t.service_l[self.k], t.open_l, t.close_l, t.windowed_l
-        clock = veh.shift_start_s
-        dep = [clock]
-        starts = [clock]
-        waits = [0]
-        closes = [end]
-        for n, i in enumerate(vis):
-            arrival = clock + legs[n]
-            start = arrival if arrival >= opens[i] else opens[i]
-            clock = start + svc[i]
-            starts.append(start)
-            waits.append(start - arrival)
-            closes.append(closes_of[i] if windowed[i] else end)
-            dep.append(clock)
-        arrival = clock + legs[-1]
-        starts.append(arrival)
-        waits.append(0)
-        closes.append(end)
-        n_stops = len(locs)
-        shift = [0] * n_stops
-        shift[-1] = end - arrival
-        for p in range(n_stops - 2, 0, -1):
-            shift[p] = min(closes[p] - starts[p], waits[p + 1] + shift[p + 1])
-        self.locs = np.array(locs, dtype=np.int64)
-        self.dep = np.array(dep, dtype=np.int64)  # departure from stop p (p < n - 1)
-        self.start = np.array(starts, dtype=np.int64)
-        self.shift = np.array(shift, dtype=np.int64)
-
-    def _refresh_unwindowed(self) -> None:
-        """:meth:`refresh` without windows, in numpy: no stop waits, so every stop may be
-        delayed by the same slack, the end of the shift less the arrival back at base."""
-        t, veh = self.t, self.inst.vehicles[self.k]
-        vis = self.visits
+        vis = np.array(self.visits, dtype=np.int64)
+        self.load = int(t.demand[vis].sum())
+        self.groups = ({t.group[i] for i in self.visits} - {None}) if t.any_group else set()
         locs = np.empty(len(vis) + 2, dtype=np.int64)
         locs[0], locs[-1] = veh.start_location, veh.end_location
         locs[1:-1] = t.loc[vis]
-        legs = self.inst.duration_s[locs[:-1], locs[1:]].astype(np.int64)
-        dep = np.empty(len(vis) + 1, dtype=np.int64)
-        dep[0] = veh.shift_start_s
-        np.cumsum(legs[:-1] + t.service[vis, self.k], out=dep[1:])
-        dep[1:] += veh.shift_start_s
-        starts = np.empty(len(vis) + 2, dtype=np.int64)
-        starts[0] = veh.shift_start_s
-        np.add(dep, legs, out=starts[1:])
-        shift = np.full(len(vis) + 2, veh.shift_end_s - int(starts[-1]), dtype=np.int64)
-        shift[0] = 0
-        self.locs, self.dep, self.start, self.shift = locs, dep, starts, shift
+        self.locs = locs
+        # dep: departure from stop p (p < n - 1); start: service start; shift: max delay
+        self.dep, self.start, self.shift = kernels.schedule(
+            self.inst.duration_s, locs, vis, t.service_t[self.k], t.open, t.close,
+            t.windowed, veh.shift_start_s, veh.shift_end_s)
 
 
 class Tables:
@@ -125,16 +81,14 @@ class Tables:
         self.service = np.stack(
             [base + self.demand * k.service_s_per_demand for k in inst.vehicles], axis=1
         ) if inst.vehicles else np.zeros((len(vis), 0), dtype=np.int64)
-        # Plain-list copies for the per-stop loop of _Route.refresh (numpy scalars are slow).
-        self.loc_l: list[int] = self.loc.tolist()
-        self.demand_l: list[int] = self.demand.tolist()
-        self.open_l: list[int] = self.open.tolist()
-        self.close_l: list[int] = self.close.tolist()
-        self.windowed_l = [v.time_window_s is not None for v in vis]
+        self.windowed = np.array([v.time_window_s is not None for v in vis], dtype=bool)
         #: Whether any visit has a window (else insertion skips the window arithmetic).
-        self.any_window = any(self.windowed_l)
+        self.any_window = bool(self.windowed.any())
+        self.any_group = any(g is not None for g in self.group)
+        # Per-vehicle rows, contiguous, for the compiled kernels.
+        self.service_t = np.ascontiguousarray(self.service.T)
+        self.allowed_t = np.ascontiguousarray(self.allowed.T)
         self._powers: dict[float, npt.NDArray[np.float64]] = {}
-        self.service_l: list[list[int]] = self.service.T.tolist()
         #: Visits that greedy insertion may add (positive prize, not pinned), and where each
         #: sits in that list (-1 for the others).
         self.optional = np.array([i for i, v in enumerate(vis)
@@ -172,49 +126,26 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Best score and position per candidate on route ``r`` (score ``-inf`` when infeasible).
 
-    Every array is (candidate, position).  The insertion cost is the time the insertion adds
-    before the next stop's arrival: ``arrival_next - departure - direct leg``, i.e. both new
-    legs, the wait at the candidate and its service, less the leg it replaces.
+    The insertion cost at position ``p`` (between stop ``p`` and the next) is the time the
+    insertion adds before the next stop's arrival: ``arrival_next - departure - direct leg``,
+    i.e. both new legs, the wait at the candidate and its service, less the leg it replaces.
+    It fits when the candidate starts within its window and the next stop's start moves by
+    at most that stop's max shift.  The score is ``prize ** power / (cost + 1)``, or ``-cost``
+    for a ``mandatory`` (pinned) visit; ties go to the first position.
     """
-    dur = inst.duration_s
     veh = inst.vehicles[r.k]
-    prev = r.locs[:-1]
-    nxt = r.locs[1:]
-    lu = t.loc[cand]
-    to_u = dur[prev[None, :], lu[:, None]]  # stop p -> u
-    arr = to_u + r.dep[None, :]  # leave stop p, drive to u
-    arr_next = dur[lu[:, None], nxt[None, :]]  # u -> the stop after p, then as named
-    if t.any_window:
-        st = np.maximum(arr, t.open[cand][:, None])
-        ok = st <= t.close[cand][:, None]
-        arr_next += st
-    else:
-        ok = np.ones(arr.shape, dtype=bool)
-        arr_next += arr
-    arr_next += t.service[cand, r.k][:, None]
-    if t.any_window and r.visits:
-        open_next = np.append(t.open[r.visits], 0)
-        delay = np.maximum(arr_next, open_next[None, :])
-    else:
-        delay = arr_next.copy()
-    delay -= r.start[1:][None, :]
-    ok &= delay <= r.shift[1:][None, :]
-    ok &= t.allowed[cand, r.k][:, None]
-    if veh.capacity is not None:
-        ok &= (r.load + t.demand[cand] <= veh.capacity)[:, None]
     if r.groups:
-        grp = np.array([t.group[i] in r.groups for i in cand], dtype=bool)
-        ok &= ~grp[:, None]
-    arr_next -= (r.dep + dur[prev, nxt])[None, :]  # now the insertion cost
-    cost = arr_next.astype(np.float64)
-    if mandatory:
-        score = np.negative(cost, out=cost)
+        blocked = np.array([t.group[i] in r.groups for i in cand], dtype=bool)
     else:
-        cost += 1.0
-        score = np.divide(t.prize_power(power)[cand][:, None], cost, out=cost)
-    score[~ok] = _NEG
-    pos = np.argmax(score, axis=1)
-    return score[np.arange(len(cand)), pos], pos
+        blocked = np.zeros(len(cand), dtype=bool)
+    open_next = np.zeros(len(r.visits) + 1, dtype=np.int64)
+    open_next[:-1] = t.open[r.visits]
+    score, pos = kernels.evaluate_route(
+        inst.duration_s, r.locs, r.dep, r.start, r.shift, cand, t.loc, t.open, t.close,
+        t.any_window, t.service_t[r.k], t.allowed_t[r.k], t.demand, r.load,
+        -1 if veh.capacity is None else veh.capacity, blocked, t.prize_power(power),
+        mandatory, open_next)
+    return score, pos
 
 
 def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,

@@ -1,14 +1,15 @@
-"""A fast ruin-and-recreate loop in numpy, between the OR-Tools rounds.
+"""A fast ruin-and-recreate loop (numpy, compiled kernels) between the OR-Tools rounds.
 
 Each step removes a few visits (near a random visit, a stretch of one route, or at random),
-shortens the touched routes with 2-opt where that is safe (symmetric travel, no windows),
-and re-inserts by noisy prize density (:func:`insert_greedy`).  Acceptance is simulated
-annealing on ``prize - travel_s / travel_per_prize``, so a plan that keeps the prize but
-travels less (more room for the next insertion) is an improvement too.
+shortens the touched routes with 2-opt (each reversal re-timed where windows or asymmetric
+travel make that necessary), and re-inserts by noisy prize density (:func:`insert_greedy`).
+Acceptance is simulated annealing on ``prize - travel_s / travel_per_prize``, so a plan that
+keeps the prize but travels less (more room for the next insertion) is an improvement too.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.instance import Instance
+from planner.solver import kernels
 from planner.solver.insertion import Tables, insert_greedy
 
 Routes = tuple[tuple[int, ...], ...]
@@ -66,10 +68,11 @@ class RuinRecreate:
                               for v in instance.visits], dtype=np.int64)
         self.close = np.array([v.time_window_s[1] if v.time_window_s else big
                                for v in instance.visits], dtype=np.int64)
-        self.service = np.array([[instance.service_time_s(i, k)
-                                  for k in range(len(instance.vehicles))]
-                                 for i in range(len(instance.visits))], dtype=np.int64
-                                ).reshape(len(instance.visits), len(instance.vehicles))
+        #: Service time of each visit, one contiguous row per vehicle.
+        self.service_t = np.array([[instance.service_time_s(i, k)
+                                    for i in range(len(instance.visits))]
+                                   for k in range(len(instance.vehicles))], dtype=np.int64
+                                  ).reshape(len(instance.vehicles), len(instance.visits))
         mean_prize = float(self.prize[self.prize > 0].mean()) if (self.prize > 0).any() else 1.0
         self.t_start = self.p.t_start * mean_prize
         self.t_end = self.p.t_end * mean_prize
@@ -113,22 +116,18 @@ class RuinRecreate:
     def _timed_travel(self, k: int, order: list[int]) -> int | None:
         """Travel of ``order`` on vehicle ``k``, or ``None`` when a window or the shift breaks."""
         veh = self.inst.vehicles[k]
-        dur = self.inst.duration_s
-        here, clock, travel = veh.start_location, veh.shift_start_s, 0
-        for i in order:
-            loc = int(self.loc[i])
-            leg = int(dur[here, loc])
-            travel += leg
-            clock = max(clock + leg, int(self.open[i]))
-            if clock > self.close[i]:
-                return None
-            clock += int(self.service[i, k])
-            here = loc
-        leg = int(dur[here, veh.end_location])
-        return travel + leg if clock + leg <= veh.shift_end_s else None
+        travel = kernels.timed_travel(
+            self.inst.duration_s, veh.start_location, veh.end_location,
+            np.array(order, dtype=np.int64), self.loc, self.open, self.close,
+            self.service_t[k], veh.shift_start_s, veh.shift_end_s)
+        return None if travel < 0 else int(travel)
 
     def two_opt(self, k: int, route: tuple[int, ...]) -> tuple[int, ...]:
-        """2-opt of one route (cached: the result depends on the route alone)."""
+        """2-opt of one route (cached: the result depends on the route alone).
+
+        With windows or asymmetric travel each reversal is re-timed (the best dozen by travel
+        gain, in order); otherwise the best reversal is taken while one shortens the route.
+        """
         if len(route) < 3:
             return route
         key = (k, route)
@@ -136,47 +135,14 @@ class RuinRecreate:
         if hit is None:
             if len(self._shortened) >= _CACHE_SIZE:
                 self._shortened.clear()
-            hit = self._shortened[key] = self._two_opt(k, route)
+            veh = self.inst.vehicles[k]
+            order = np.array(route, dtype=np.int64)
+            exact = self.symmetric and not self.windowed[order].any()
+            hit = self._shortened[key] = tuple(kernels.two_opt(
+                self.inst.duration_s, veh.start_location, veh.end_location, order,
+                bool(exact), self.loc, self.open, self.close, self.service_t[k],
+                veh.shift_start_s, veh.shift_end_s).tolist())
         return hit
-
-    def _two_opt(self, k: int, route: tuple[int, ...]) -> tuple[int, ...]:
-        """2-opt of one route; with windows or asymmetric travel each move is re-timed."""
-        veh = self.inst.vehicles[k]
-        order = list(route)
-        dur = self.inst.duration_s
-        exact = self.symmetric and not self.windowed[order].any()
-        travel = None if exact else self._timed_travel(k, order)
-        for _ in range(4 * len(order)):
-            locs = np.array([veh.start_location, *self.loc[order], veh.end_location],
-                            dtype=np.int64)
-            a, b = locs[:-1], locs[1:]
-            gain = (dur[np.ix_(a, a)] + dur[np.ix_(b, b)]
-                    - dur[a, b][:, None] - dur[a, b][None, :])
-            gain = np.triu(gain, 2)
-            if exact:
-                flat = int(np.argmin(gain))
-                i, j = divmod(flat, gain.shape[1])
-                if gain[i, j] >= 0:
-                    break
-                # Reverse stops i+1 .. j of the location list = visits i .. j-1.
-                order[i:j] = order[i:j][::-1]
-                continue
-            if travel is None:
-                break
-            moved = False
-            flat_gain = gain.ravel()
-            for flat in np.argsort(flat_gain, kind="stable")[:12]:
-                if flat_gain[flat] >= 0:
-                    break
-                i, j = divmod(int(flat), gain.shape[1])
-                trial = order[:i] + order[i:j][::-1] + order[j:]
-                new = self._timed_travel(k, trial)
-                if new is not None and new < travel:
-                    order, travel, moved = trial, new, True
-                    break
-            if not moved:
-                break
-        return tuple(order)
 
     def ruin(self, routes: Routes) -> Routes:
         """Remove a few visits, never pinned ones."""
@@ -217,10 +183,12 @@ class RuinRecreate:
         far = inst.duration_s[veh.start_location, self.loc] + inst.duration_s[
             self.loc, veh.end_location]
         order = np.argsort(-(self.prize * far), kind="stable")
-        picks = [int(i) for i in order if int(i) not in taken and self.prize[i] > 0
-                 and self._timed_travel(k, [int(i)]) is not None
-                 and self.tables.allowed[i, k]
-                 and (veh.capacity is None or self.tables.demand[i] <= veh.capacity)][:5]
+        # Lazily: the first five that fit, without timing every visit of a large instance.
+        picks = list(itertools.islice(
+            (int(i) for i in order if int(i) not in taken and self.prize[i] > 0
+             and self.tables.allowed[i, k]
+             and (veh.capacity is None or self.tables.demand[i] <= veh.capacity)
+             and self._timed_travel(k, [int(i)]) is not None), 5))
         out = list(routes)
         out[k] = (rng.choice(picks),) if picks else ()
         return tuple(out)
