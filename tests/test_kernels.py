@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.instance import Instance
+from planner.solver import kernels
 from planner.solver.insertion import Tables, _evaluate, _Route
 from planner.solver.lns import RuinRecreate
 from tests.test_solver import random_instance
@@ -194,3 +195,16 @@ def test_timed_travel_and_two_opt_match_the_reference(seed: int, windows: bool, 
             route = tuple(rng.sample(range(len(inst.visits)), rng.randint(0, 8)))
             assert lns._timed_travel(k, list(route)) == _reference_timed_travel(lns, k, list(route))
             assert lns.two_opt(k, route) == _reference_two_opt(lns, k, route)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.integers(1, 4), cols=st.integers(1, 12), seed=st.integers(0, 10_000))
+def test_best_alive_is_the_first_best_alive_score(rows: int, cols: int, seed: int) -> None:
+    """The greedy pick: argmax over alive columns, first on ties, -1 when nothing fits."""
+    rng = np.random.default_rng(seed)
+    scaled = rng.choice([_NEG, 1.0, 2.0, 2.5], size=(rows, cols))  # ties and -inf on purpose
+    alive = rng.random(cols) < 0.7
+    masked = np.where(alive[None, :], scaled, _NEG)
+    flat = int(np.argmax(masked))
+    want = -1 if masked.flat[flat] == _NEG else flat
+    assert kernels.best_alive(scaled, alive) == want

@@ -190,26 +190,26 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     factor = np.ones(len(inst.visits))
     if rng is not None and noise > 0:
         factor = 1.0 + noise * np.array([rng.random() for _ in range(len(inst.visits))])
-    best = np.full((len(rs), len(cand)), _NEG)
-    where = np.zeros((len(rs), len(cand)), dtype=np.int64)
+    factor_c = factor[cand]
+    # scaled[k, j]: noisy score of candidate j on route k; where: its position there.
+    scaled = np.empty((len(rs), len(cand)))
+    where = np.empty((len(rs), len(cand)), dtype=np.int64)
     alive = np.ones(len(cand), dtype=bool)
     cols = t.slot[cand]
     for k, r in enumerate(rs):
         score, pos = t.best_insertions(inst, r, power)
-        best[k], where[k] = score[cols], pos[cols]
-    while True:
-        scored = np.where(alive[None, :], best * factor[cand][None, :], _NEG)
-        flat = int(np.argmax(scored))
-        k, j = divmod(flat, len(cand))
-        if scored[k, j] == _NEG:
+        np.multiply(score[cols], factor_c, out=scaled[k])
+        where[k] = pos[cols]
+    for _ in range(len(cand)):
+        flat = kernels.best_alive(scaled, alive)
+        if flat < 0:
             break
+        k, j = divmod(flat, len(cand))
         r = rs[k]
         r.visits.insert(int(where[k, j]), int(cand[j]))
         r.stale = True
         alive[j] = False
-        live = np.flatnonzero(alive)
-        if len(live) == 0:
-            break
         score, pos = t.best_insertions(inst, r, power)
-        best[k, live], where[k, live] = score[cols[live]], pos[cols[live]]
+        np.multiply(score[cols], factor_c, out=scaled[k])
+        where[k] = pos[cols]
     return tuple(tuple(r.visits) for r in rs), pins_ok

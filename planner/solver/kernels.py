@@ -1,7 +1,7 @@
 """Compiled inner loops of the ruin-and-recreate search (numba): its hot spots.
 
 The loop spends most of its time scoring every waiting visit at every position of a changed
-route, re-timing routes, and shortening them with 2-opt.  In numpy each call costs a few
+route, picking the best insertion, re-timing routes, and shortening them with 2-opt.  In numpy each call costs a few
 dozen array operations of fixed overhead on 30-stop routes; compiled, one pass does it.
 Each kernel gives exactly what the numpy and Python code it replaced gave (same float
 scores, same tie-breaks: the first best), which ``tests/test_kernels.py`` checks against
@@ -35,6 +35,7 @@ _TIMED_TRIALS = 12
 #: contiguous per-visit arrays.
 _DUR = types.Array(types.int64, 2, "C", readonly=True)
 _I1 = types.Array(types.int64, 1, "C")
+_F2 = types.Array(types.float64, 2, "C")
 _B1 = types.Array(types.boolean, 1, "C")
 _F1 = types.Array(types.float64, 1, "C")
 _INT, _BOOL = types.int64, types.boolean
@@ -232,3 +233,19 @@ def two_opt(dur: Ints, start_loc: int, end_loc: int, route: Ints, exact: bool, l
         if not moved:
             break
     return order
+
+
+@njit(_INT(_F2, _B1), cache=True, nogil=True)
+def best_alive(scaled: npt.NDArray[np.float64],
+               alive: Bools) -> int:  # pragma: no cover - compiled
+    """Flat index of the best score among alive columns (the first on ties), or -1 when no
+    alive column has a finite score."""
+    n_rows, n_cols = scaled.shape
+    best = _NEG
+    at = -1
+    for k in range(n_rows):
+        for j in range(n_cols):
+            if alive[j] and scaled[k, j] > best:
+                best = scaled[k, j]
+                at = k * n_cols + j
+    return at
