@@ -1,8 +1,9 @@
 """Compiled inner loops of the ruin-and-recreate search (numba): its hot spots.
 
 The loop spends most of its time scoring every waiting visit at every position of a changed
-route, picking the best insertion, re-timing routes, and shortening them with 2-opt.  In numpy each call costs a few
-dozen array operations of fixed overhead on 30-stop routes; compiled, one pass does it.
+route, picking the best insertion, re-timing routes, and shortening them with 2-opt.  In
+numpy each call costs a few dozen array operations of fixed overhead on 30-stop routes;
+compiled, one pass does it.
 Each kernel gives exactly what the numpy and Python code it replaced gave (same float
 scores, same tie-breaks: the first best), which ``tests/test_kernels.py`` checks against
 plain-Python references.
@@ -188,22 +189,8 @@ def two_opt(dur: Ints, start_loc: int, end_loc: int, route: Ints, exact: bool, l
         locs[n + 1] = end_loc
         for q in range(n):
             locs[q + 1] = loc[order[q]]
-        if exact:
-            best = 0
-            bi = -1
-            bj = -1
-            for i in range(m):
-                ai = locs[i]
-                bi_ = locs[i + 1]
-                d_i = dur[ai, bi_]
-                for j in range(i + 2, m):
-                    g = dur[ai, locs[j]] + dur[bi_, locs[j + 1]] - d_i - dur[locs[j], locs[j + 1]]
-                    if g < best:
-                        best, bi, bj = g, i, j
-            if bi < 0:
-                break
-            order[bi:bj] = order[bi:bj][::-1].copy()
-            continue
+        # Every reversal that shortens the travel, in (i, j) order: reversing visits
+        # i .. j-1 replaces legs i and j by (stop i -> stop j) and (stop i+1 -> stop j+1).
         count = 0
         for i in range(m):
             ai = locs[i]
@@ -217,6 +204,12 @@ def two_opt(dur: Ints, start_loc: int, end_loc: int, route: Ints, exact: bool, l
                     count += 1
         if count == 0:
             break
+        if exact:  # the best gain, the first on ties
+            f = flats[np.argmin(gains[:count])]
+            i = f // m
+            j = f % m
+            order[i:j] = order[i:j][::-1].copy()
+            continue
         rank = np.argsort(gains[:count], kind="mergesort")
         moved = False
         for r in range(min(_TIMED_TRIALS, count)):
