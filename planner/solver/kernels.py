@@ -4,6 +4,7 @@ The loop spends most of its time scoring every waiting visit at every position o
 route, picking the best insertion, re-timing routes, and shortening them with 2-opt.  In
 numpy each call costs a few dozen array operations of fixed overhead on 30-stop routes;
 compiled, one pass does it.
+
 Each kernel gives exactly what the numpy and Python code it replaced gave (same float
 scores, same tie-breaks: the first best), which ``tests/test_kernels.py`` checks against
 plain-Python references.
@@ -40,12 +41,12 @@ _F2 = types.Array(types.float64, 2, "C")
 _B1 = types.Array(types.boolean, 1, "C")
 _F1 = types.Array(types.float64, 1, "C")
 _INT, _BOOL = types.int64, types.boolean
+_SCORES = types.Tuple((_F1, _I1))  # type: ignore[no-untyped-call]
+_SCHEDULE = types.Tuple((_I1, _I1, _I1))  # type: ignore[no-untyped-call]
 
 
-@njit(types.Tuple(  # type: ignore[no-untyped-call]
-      (_F1, _I1))(_DUR, _I1, _I1, _I1, _I1, _I1, _I1, _I1, _I1, _BOOL, _I1, _B1,
-                               _I1, _INT, _INT, _B1, _F1, _BOOL, _I1),
-      cache=True, nogil=True)
+@njit(_SCORES(_DUR, _I1, _I1, _I1, _I1, _I1, _I1, _I1, _I1, _BOOL, _I1, _B1, _I1, _INT, _INT,
+              _B1, _F1, _BOOL, _I1), cache=True, nogil=True)
 def evaluate_route(dur: Ints, locs: Ints, dep: Ints, start: Ints, shift: Ints, cand: Ints,
                    loc: Ints, open_: Ints, close: Ints, windowed_any: bool, service_k: Ints,
                    allowed_k: Bools, demand: Ints, load: int, capacity: int, blocked: Bools,
@@ -95,9 +96,7 @@ def evaluate_route(dur: Ints, locs: Ints, dep: Ints, start: Ints, shift: Ints, c
     return score, pos
 
 
-@njit(types.Tuple(  # type: ignore[no-untyped-call]
-      (_I1, _I1, _I1))(_DUR, _I1, _I1, _I1, _I1, _I1, _B1, _INT, _INT),
-      cache=True, nogil=True)
+@njit(_SCHEDULE(_DUR, _I1, _I1, _I1, _I1, _I1, _B1, _INT, _INT), cache=True, nogil=True)
 def schedule(dur: Ints, locs: Ints, visits: Ints, service_k: Ints, open_: Ints, close: Ints,
              windowed: Bools, shift_start: int, shift_end: int
              ) -> tuple[Ints, Ints, Ints]:  # pragma: no cover - compiled

@@ -59,20 +59,11 @@ class RuinRecreate:
         dur = instance.duration_s
         self.symmetric = bool(np.array_equal(dur, dur.T))
         self.prize = np.array([v.prize for v in instance.visits], dtype=np.int64)
-        self.windowed = np.array([v.time_window_s is not None for v in instance.visits],
-                                 dtype=bool)
-        self.loc = np.array([v.location for v in instance.visits], dtype=np.int64)
-        self.tables = Tables(instance)
-        big = np.iinfo(np.int64).max // 4
-        self.open = np.array([v.time_window_s[0] if v.time_window_s else 0
-                              for v in instance.visits], dtype=np.int64)
-        self.close = np.array([v.time_window_s[1] if v.time_window_s else big
-                               for v in instance.visits], dtype=np.int64)
+        # The per-visit arrays of the insertion tables, shared rather than built twice.
+        t = self.tables = Tables(instance)
+        self.loc, self.open, self.close, self.windowed = t.loc, t.open, t.close, t.windowed
         #: Service time of each visit, one contiguous row per vehicle.
-        self.service_t = np.array([[instance.service_time_s(i, k)
-                                    for i in range(len(instance.visits))]
-                                   for k in range(len(instance.vehicles))], dtype=np.int64
-                                  ).reshape(len(instance.vehicles), len(instance.visits))
+        self.service_t = t.service_t
         mean_prize = float(self.prize[self.prize > 0].mean()) if (self.prize > 0).any() else 1.0
         self.t_start = self.p.t_start * mean_prize
         self.t_end = self.p.t_end * mean_prize
