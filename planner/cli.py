@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -282,15 +283,16 @@ def check_plan_cmd(instance_path: str, plan_path: str) -> None:
               show_default=True, help="Seconds of search per regency-week.")
 @click.option("--solution-limit", type=click.IntRange(min=1), default=None,
               help="Deterministic solver mode: rounds instead of wall time.")
-@click.option("--plot", type=click.Path(dir_okay=False), default="simulation.png",
-              show_default=True, help="PNG of the backlog left per week.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Write a PNG of the backlog left per week to this path (none by default).")
 @_friendly_errors
 def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: float,
-             solution_limit: int | None, plot: str, **kw: Any) -> None:
+             solution_limit: int | None, plot: str | None, **kw: Any) -> None:
     """Simulate weeks of rolling re-planning: the planner against the manual rule."""
     from planner.simulation import (
         HEADER,
         SimulationConfig,
+        SimulationStep,
         format_week,
         last_line,
         write_plot,
@@ -301,12 +303,24 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
     config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
                               solution_limit=solution_limit)
 
+    started = time.monotonic()
+
     def show(planner_row: Any, manual_row: Any) -> None:
         if planner_row.week == 0:  # the header only once the regencies are known to be fine
             click.echo(HEADER)
         click.echo(format_week(planner_row, manual_row))
 
-    result = run_simulation(dataset, params, regencies=regencies, config=config, on_week=show)
-    write_plot(result, plot)
-    click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
+    def progress(step: SimulationStep) -> None:
+        # stderr, so the table on stdout stays machine-readable
+        click.echo(f"minggu {step.week}/{step.weeks}: {step.policy} {step.regency} "
+                   f"({step.index}/{step.total}) · {time.monotonic() - started:,.0f} s",
+                   err=True)
+
+    result = run_simulation(dataset, params, regencies=regencies, config=config, on_week=show,
+                            on_step=progress)
+    if plot is not None:
+        write_plot(result, plot)
+        click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
+    else:
+        click.echo(f"regencies {' '.join(result.regencies)}")
     click.echo(last_line(result))

@@ -180,3 +180,25 @@ def test_unknown_regency_is_an_input_error():
                                     "--weeks", "1"])
     assert run.exit_code == 2
     assert "36.99" in run.output
+
+
+def test_progress_is_shown_per_week_on_stderr(cli_run):
+    """Each regency-week of each policy is announced on stderr before it is planned."""
+    run, _ = cli_run
+    assert run.exit_code == 0, run.output
+    steps = [line for line in run.stderr.splitlines() if line.startswith("minggu ")]
+    assert [s.split(" (")[0] for s in steps] == [
+        f"minggu {week}/2: {policy} {REGENCY}" for week in (1, 2)
+        for policy in ("planner", "manual")]
+    assert "minggu" not in run.stdout
+
+
+def test_no_plot_is_written_unless_asked(tmp_path, monkeypatch):
+    """Without --plot the command leaves no file behind in the working folder."""
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(main, ["simulate", "--data", str(SAMPLE), "--regency", REGENCY,
+                                    "--weeks", "1", "--seed", "3", "--solution-limit", "1",
+                                    "--time-limit", "20"])
+    assert run.exit_code == 0, run.output
+    assert list(tmp_path.iterdir()) == []
+    assert LAST_LINE.fullmatch(run.stdout.rstrip("\n").splitlines()[-1])

@@ -182,15 +182,29 @@ def _row(week: int, policy: str, state: Mapping[str, int], priority: set[str],
                    sum(v.planned for v in visits), len(visits))
 
 
+@dataclass(frozen=True)
+class SimulationStep:
+    """Progress: the regency-week about to be planned (``index`` of ``total`` in the run)."""
+
+    week: int
+    weeks: int
+    policy: str
+    regency: str
+    index: int
+    total: int
+
+
 def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[str] = ("all",),
              config: SimulationConfig | None = None, solve_fn: SolveFn = solve,
              classified: pd.DataFrame | None = None,
-             on_week: Callable[[WeekRow, WeekRow], None] | None = None) -> SimulationResult:
+             on_week: Callable[[WeekRow, WeekRow], None] | None = None,
+             on_step: Callable[[SimulationStep], None] | None = None) -> SimulationResult:
     """Simulate ``config.weeks`` weeks of both policies on ``regencies`` of ``dataset``.
 
     ``solve_fn`` solves the planner's instances (in this process by default; pass
     :func:`planner.solver.solve_isolated` for a hard wall-clock limit).  ``on_week(planner,
-    manual)`` is called with week 0 and after every week.  Deterministic for a seed when
+    manual)`` is called with week 0 and after every week; ``on_step`` before each
+    regency-week of each policy (progress).  Deterministic for a seed when
     ``config.solution_limit`` is set (the solver then stops on rounds, not on wall time).
     """
     config = config or SimulationConfig()
@@ -219,6 +233,7 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
         solve_wall_s += solution.wall_s
         return solution
 
+    step, total = 0, config.weeks * len(POLICIES) * len(codes)
     for week in range(1, config.weeks + 1):
         monday = config.first_week + timedelta(weeks=week - 1)
         pair: list[WeekRow] = []
@@ -227,6 +242,9 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
             current = table.assign(belum_rekam=table["kode"].map(state).astype("Int64"))
             done: list[VisitOutcome] = []
             for regency in codes:
+                step += 1
+                if on_step:
+                    on_step(SimulationStep(week, config.weeks, policy, regency, step, total))
                 built = build_week(dataset, current, regency=regency, week_start=monday,
                                    params=params)
                 done += _run_week(policy, week, built, state, priority, config, timed)

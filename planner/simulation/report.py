@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from planner.simulation.engine import SimulationResult, WeekRow
 
 #: Column header of :func:`format_week`.
@@ -44,8 +41,12 @@ def format_markdown(result: SimulationResult) -> str:
 def write_plot(result: SimulationResult, path: str | Path) -> None:
     """Save a PNG: backlog left per week, all villages and remote/border/island, both policies.
 
-    Uses the Agg canvas directly, so no display and no global pyplot state are involved.
+    Uses the Agg canvas directly, so no display and no global pyplot state are involved;
+    matplotlib is imported here, so a simulation without a plot never loads it.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(10, 4.2), dpi=100)
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
