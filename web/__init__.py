@@ -50,7 +50,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = __import__(f"web.{name}", fromlist=["bp"])
         app.register_blueprint(module.bp)
-    if app.config.get("START_WORKER"):  # e.g. under a WSGI server with one process
+    if app.config["JOB_RUNNER"] == "celery":
+        from web.celery_app import celery_init_app
+
+        celery_init_app(app)
+    elif app.config["JOB_RUNNER"] != "embedded":
+        raise ValueError(f"JOB_RUNNER must be 'embedded' or 'celery', not "
+                         f"{app.config['JOB_RUNNER']!r}")
+    # START_WORKER: e.g. under a WSGI server with one process
+    if app.config.get("START_WORKER") and app.config["JOB_RUNNER"] == "embedded":
         from web.worker import PlanningWorker
 
         app.extensions["planning_worker"] = PlanningWorker(app)

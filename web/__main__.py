@@ -39,8 +39,10 @@ def main() -> None:
         if job is not None:
             print(f"Rencana minggu {job.week_start.isoformat()} sedang dihitung "
                   f"(tugas #{job.id}, ±{app.config['FIRST_RUN_PLAN_S']} detik)")
-    # the embedded worker: planning jobs run here, outside the requests
-    PlanningWorker(app).start()
+    # the embedded worker: planning jobs run here, outside the requests (unless Celery
+    # workers run them: JOB_RUNNER = "celery")
+    if app.config["JOB_RUNNER"] == "embedded":
+        PlanningWorker(app).start()
     port = int(os.environ.get("JEMPUT_BOLA_PORT", "5000"))
     print(f"Jemput Bola: http://127.0.0.1:{port}/")
     app.run(host="127.0.0.1", port=port)

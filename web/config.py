@@ -38,6 +38,20 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PLANNING_TIME_LIMIT_S": 20,
         "PLANNING_MAX_TIME_LIMIT_S": 600,
         "START_WORKER": False,
+        # Who runs planning jobs: "embedded" (a worker thread of python -m web, or
+        # flask worker) or "celery" (celery -A web.tasks worker processes; docs/deploy.md).
+        "JOB_RUNNER": "embedded",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/0",
+        "CELERY_QUEUE": "jemput_bola",
+        "CELERY_CONCURRENCY": 2,
+        # longer than the longest solve (PLANNING_MAX_TIME_LIMIT_S), or Redis hands a live
+        # job to a second worker (which then waits for it rather than run it twice)
+        "CELERY_VISIBILITY_TIMEOUT_S": 3600,
+        # how often a second delivery of a running job looks whether its worker still beats
+        "CELERY_STALE_RETRY_S": 5,
+        # hard limit of a task beyond its solve (building the problem, storing the plan)
+        "CELERY_TIME_MARGIN_S": 300,
         # python -m web: plan next week at start-up when it has no plan yet (s; 0 = off)
         "FIRST_RUN_PLAN_S": 10,
     }

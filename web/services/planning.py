@@ -95,6 +95,11 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
                       created_by_id=user.id if user else None)
     db.session.add(job)
     db.session.commit()
+    if current_app.config["JOB_RUNNER"] == "celery":
+        from web.celery_app import send_job
+
+        send_job(current_app._get_current_object(),  # type: ignore[attr-defined]
+                 job.id, time_limit_s=limit)
     return job
 
 
@@ -137,6 +142,19 @@ def recent_jobs(regency_code: str, *, limit: int = 10) -> list[PlanningJob]:
 
 
 # --- running a job (worker side) ---------------------------------------------------------
+
+
+def claim_job(job_id: int) -> PlanningJob | None:
+    """Take job ``job_id`` if it is still queued: an UPDATE that only one worker can win."""
+    won = db.session.execute(update(PlanningJob).where(
+        PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED).values(
+        status=JobStatus.RUNNING, started_at=utcnow(),
+        progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None,
+                  "heartbeat": time.time()}))
+    db.session.commit()
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return db.session.get(PlanningJob, job_id)
 
 
 def claim_next_job() -> PlanningJob | None:
