@@ -21,7 +21,7 @@ from web.forms import required
 from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
 from web.scoping import can_write_regency, require_job, require_regency, require_version
-from web.services.plan_edits import Edit, EditError, clock, team_day_label
+from web.services.plan_edits import WEEKDAYS_ID, Edit, EditError, clock, team_day_label
 from web.services.planning import (
     JobError,
     cancel_job,
@@ -43,6 +43,7 @@ from web.services.review import (
     edit_version,
     map_data,
     monday,
+    plan_teams_and_days,
     team_days,
     village_flags,
     week_head,
@@ -69,6 +70,14 @@ def local_team_day(route: dict[str, Any]) -> str:
         return team_day_label(route)
     name = str(route.get("team_name") or route.get("team_id") or route.get("vehicle_id"))
     return f"{name}, {format_date(date.fromisoformat(str(route['date'])), 'EEEE d/M')}"
+
+
+def local_day(day: str) -> str:
+    """``Senin 7/12`` in Indonesian, ``Monday 7/12`` in English."""
+    when = date.fromisoformat(day)
+    if _indonesian():
+        return f"{WEEKDAYS_ID[when.isoweekday() - 1]} {when.day}/{when.month}"
+    return format_date(when, "EEEE d/M")
 
 
 def _day_first(label: str) -> str:
@@ -155,11 +164,13 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
     can_edit = can_write_regency(regency_code)
     flags = village_flags(regency_code)
     days = team_days(plan)
+    teams, dates = plan_teams_and_days(plan)
     labels = {r["vehicle_id"]: local_team_day(r) for r in plan["routes"]}
     context: dict[str, Any] = {
         "regency": regency, "version": version, "plan": plan, "week": week_head(version),
         "versions": versions_of_week(version.regency_code, version.week_start),
         "team_days": days, "colours": {d["vehicle_id"]: d["colour"] for d in days},
+        "map_teams": teams, "map_days": [(d, local_day(d)) for d in dates],
         "labels": labels, "options": {k: _day_first(v) for k, v in labels.items()},
         "flags": flags, "can_edit": can_edit, "clock": local_clock, "origin_label": origin_label,
         "addable": addable_villages(version) if can_edit else set(),

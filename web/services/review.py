@@ -45,11 +45,32 @@ def week_head(version: PlanVersion) -> PlanWeek:
     return ensure_week(version.regency_code, version.week_start)
 
 
+def team_colours(plan: dict[str, Any]) -> dict[str, int]:
+    """Colour index of every team of the plan: one colour per team, the same all week."""
+    teams: dict[str, str] = {}
+    for r in plan["routes"]:
+        teams.setdefault(str(r["team_id"]), str(r.get("team_name") or r["team_id"]))
+    order = sorted(teams, key=lambda t: (teams[t], t))
+    return {team: i % len(PALETTE) for i, team in enumerate(order)}
+
+
+def plan_teams_and_days(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The plan's teams (id, name, colour; by name) and its dates, for legends and filters."""
+    colours = team_colours(plan)
+    names = {str(r["team_id"]): str(r.get("team_name") or r["team_id"]) for r in plan["routes"]}
+    teams = [{"team_id": t, "name": names[t], "colour": c, "colour_hex": PALETTE[c]}
+             for t, c in sorted(colours.items(), key=lambda tc: tc[1])]
+    dates = sorted({str(r["date"]) for r in plan["routes"] if r.get("date")})
+    return teams, dates
+
+
 def team_days(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every team-day of the plan with its label and colour index."""
-    return [{"vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % len(PALETTE),
+    """Every team-day of the plan with its label and its team's colour index."""
+    colours = team_colours(plan)
+    return [{"vehicle_id": r["vehicle_id"], "label": team_day_label(r),
+             "colour": colours[str(r["team_id"])], "team_id": str(r["team_id"]),
              "date": r.get("date"), "team_name": r.get("team_name"),
-             "option": _day_first(r)} for i, r in enumerate(plan["routes"])]
+             "option": _day_first(r)} for r in plan["routes"]]
 
 
 def _day_first(route: dict[str, Any]) -> str:
@@ -77,17 +98,33 @@ def map_data(version: PlanVersion) -> dict[str, Any]:
         for vehicle in data["vehicles"]:
             loc = data["locations"][vehicle["start_location"]]
             depots[vehicle["vehicle_id"]] = [loc["lat"], loc["lon"]]
+    colours = team_colours(version.plan)
     routes = []
-    for i, r in enumerate(version.plan["routes"]):
+    # the n-th visit of a village this week (repeat visits look different on the map)
+    nth: dict[str, int] = {}
+    ordered = sorted(version.plan["routes"], key=lambda r: (str(r.get("date") or ""),
+                                                           str(r["team_id"])))
+    visit_number: dict[str, int] = {}
+    for r in ordered:
+        for s in r["stops"]:
+            code = str(s.get("village_code") or s["visit_id"])
+            nth[code] = nth.get(code, 0) + 1
+            visit_number[s["visit_id"]] = nth[code]
+    for r in version.plan["routes"]:
         if not r["stops"]:
             continue
+        colour = colours[str(r["team_id"])]
         routes.append({
-            "vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": i % len(PALETTE),
-            "colour_hex": PALETTE[i % len(PALETTE)], "depot": depots.get(r["vehicle_id"]),
+            "vehicle_id": r["vehicle_id"], "label": team_day_label(r), "colour": colour,
+            "colour_hex": PALETTE[colour], "team_id": str(r["team_id"]),
+            "date": r.get("date"), "depot": depots.get(r["vehicle_id"]),
             "stops": [{"sequence": s["sequence"], "visit_id": s["visit_id"],
                        "village_code": s["village_code"], "desa": s["desa"],
                        "lat": s["lat"], "lon": s["lon"], "arrival_s": s["arrival_s"],
                        "expected_recordings": s["expected_recordings"],
+                       "chunk": s.get("chunk", 1), "chunks": s.get("chunks", 1),
+                       "visit_number": visit_number[s["visit_id"]],
+                       "visits": nth[str(s.get("village_code") or s["visit_id"])],
                        "pinned": bool(s.get("pinned"))} for s in r["stops"]]})
     points = village_points(version.regency_code)
     waiting = [{"village_code": u["village_code"], "desa": u["desa"],
