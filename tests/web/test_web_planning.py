@@ -329,7 +329,8 @@ def test_edit_breaking_the_shift_is_refused_with_a_message(sample_app):
         pytest.fail("no move broke a rule")
     page = response.get_data(as_text=True)
     assert "Perubahan tidak disimpan" in page
-    assert "melewati jam kerja" in page
+    assert re.search(r"kembali ke kantor \d\d\.\d\d( esok hari)?, lewat batas \d\d\.\d\d "
+                     r"\([^)]*terlambat\)", page), page
     assert _state(sample_app) == before
 
 

@@ -130,6 +130,12 @@ def test_review_map_colours_teams_and_filters_days_and_teams(reviewed):
             page.select_option("#saring-hari", "")
             page.select_option("#saring-tim", "")
             assert len(_route_strokes(page)) == len(routes)
+
+            # a phone: the page keeps the screen's width (wide tables scroll inside)
+            page.set_viewport_size({"width": 390, "height": 800})
+            page.wait_for_timeout(300)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.screenshot(path=str(ARTIFACTS / "review_phone.png"))
         finally:
             browser.close()
     assert problems == []

@@ -63,6 +63,24 @@ def clock(seconds: int | None) -> str:
     return f"{seconds // 3600:02d}.{seconds % 3600 // 60:02d}"
 
 
+def day_clock(seconds: int) -> str:
+    """A time of the working day in words a clerk reads: ``17.05``, or ``01.55 esok hari``
+    past midnight (never ``25.55``)."""
+    days, rest = divmod(seconds, 24 * 3600)
+    if days == 0:
+        return clock(rest)
+    return f"{clock(rest)} esok hari" if days == 1 else f"{clock(rest)} (+{days} hari)"
+
+
+def duration_text(seconds: int) -> str:
+    """``2 j 5 mnt`` / ``45 mnt``."""
+    minutes = (seconds + 59) // 60
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} mnt"
+    return f"{hours} j {minutes} mnt" if minutes else f"{hours} j"
+
+
 def team_day_label(route: Mapping[str, Any]) -> str:
     """``Tim 1, Senin 23/11``."""
     text = str(route.get("team_name") or route.get("team_id") or route.get("vehicle_id"))
@@ -91,24 +109,21 @@ def _village_name(instance: Instance, visit_id: str) -> str:
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^vehicle (?P<v>\S+): back at (?P<a>\d+) s, after its shift ends at "
                 r"(?P<b>\d+) s"),
-     "{v}: tim baru kembali ke kantor pukul {a}, melewati jam kerja yang berakhir pukul {b}."),
+     "{v}: kembali ke kantor {a}, lewat batas {b} ({late} terlambat)."),
     (re.compile(r"^vehicle (?P<v>\S+): claimed times return at (?P<a>\d+) s, after its shift "
                 r"ends at (?P<b>\d+) s"),
-     "{v}: tim baru kembali ke kantor pukul {a}, melewati jam kerja yang berakhir pukul {b}."),
+     "{v}: kembali ke kantor {a}, lewat batas {b} ({late} terlambat)."),
     (re.compile(r"^vehicle (?P<v>\S+): load (?P<a>\d+) exceeds capacity (?P<b>\d+)"),
-     "{v}: perkiraan {a} perekaman melebihi batas harian {b}."),
+     "{v}: perkiraan {a} perekaman hari ini, lebih dari kapasitas harian tim ini ({b})."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) not allowed on this vehicle "
                 r"\(pinned to another vehicle\)"),
      "{v}: {x} disematkan ke hari-tim lain."),
-    (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) not allowed on this vehicle"),
-     "{v}: tim ini tidak dapat mengunjungi {x} (misalnya desa pulau tanpa perahu, atau "
-     "bagian desa terlalu besar untuk satu hari)."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) shares group .* with visit (?P<y>\S+) "
                 r"on the same vehicle"),
      "{v}: dua bagian desa yang sama ({x} dan {y}) tidak boleh pada hari-tim yang sama."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) starts at (?P<a>\d+) s, after its "
                 r"window closes at (?P<b>\d+) s"),
-     "{v}: {x} baru dimulai pukul {a}, sesudah batas pukul {b}."),
+     "{v}: {x} baru dimulai pukul {a}, sesudah batas pukul {b} ({late} terlambat)."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) is already made by vehicle (?P<w>\S+)"),
      "{v}: {x} sudah dikunjungi oleh {w}."),
     (re.compile(r"^vehicle (?P<v>\S+): pinned visit (?P<x>\S+) is missing from its route"),
@@ -118,25 +133,66 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_NOT_ALLOWED = re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) not allowed on this vehicle "
+                          r"\(not among its allowed vehicles\)")
+
+
 def violation_text(message: str, instance: Instance, labels: Mapping[str, str]) -> str:
-    """A checker message in plain Indonesian (the original when no pattern knows it)."""
+    """A checker message in plain Indonesian, with the rule and the figures that break it
+    (the original when no pattern knows it)."""
+    found = _NOT_ALLOWED.match(message)
+    if found is not None:
+        return not_allowed_text(instance, found["x"], found["v"], labels)
     for pattern, template in _PATTERNS:
         found = pattern.match(message)
         if found is None:
             continue
         parts = found.groupdict()
+        times = "exceeds" not in message
         values = {
             "v": labels.get(parts.get("v", ""), parts.get("v", "")),
             "w": labels.get(parts.get("w", ""), parts.get("w", "")),
             "x": _village_name(instance, parts.get("x", "")),
             "y": _village_name(instance, parts.get("y", "")),
-            "a": clock(int(parts["a"])) if "a" in parts and "exceeds" not in message
-            else parts.get("a", ""),
-            "b": clock(int(parts["b"])) if "b" in parts and "exceeds" not in message
-            else parts.get("b", ""),
+            "a": day_clock(int(parts["a"])) if "a" in parts and times else parts.get("a", ""),
+            "b": day_clock(int(parts["b"])) if "b" in parts and times else parts.get("b", ""),
+            "late": duration_text(int(parts["a"]) - int(parts["b"]))
+            if "a" in parts and "b" in parts and times else "",
         }
         return template.format(**values)
     return f"Aturan dilanggar: {message}"
+
+
+def not_allowed_text(instance: Instance, visit_id: str, vehicle_id: str,
+                     labels: Mapping[str, str]) -> str:
+    """Why this team-day may not make this visit: the first rule it breaks, with figures."""
+    label = labels.get(vehicle_id, vehicle_id)
+    name = _village_name(instance, visit_id)
+    vi = next((k for k, v in enumerate(instance.vehicles) if v.vehicle_id == vehicle_id), None)
+    xi = next((k for k, v in enumerate(instance.visits) if v.visit_id == visit_id), None)
+    if vi is None or xi is None:
+        return f"{label}: tim ini tidak dapat mengunjungi {name}."
+    veh, visit = instance.vehicles[vi], instance.visits[xi]
+    if veh.capacity is not None and visit.demand > veh.capacity:
+        return (f"{label}: {name} diperkirakan {visit.demand} perekaman, lebih dari kapasitas "
+                f"harian tim ini ({veh.capacity}).")
+    go = int(instance.duration_s[veh.start_location, visit.location])
+    back = int(instance.duration_s[visit.location, veh.end_location])
+    service = instance.service_time_s(xi, vi)
+    home = veh.shift_start_s + go + service + back
+    if home > veh.shift_end_s:
+        return (f"{label}: {name} saja tidak muat dalam satu hari kerja: berangkat "
+                f"{clock(veh.shift_start_s)}, perjalanan {duration_text(go)}, layanan "
+                f"{duration_text(service)}, pulang {duration_text(back)}: kembali ke kantor "
+                f"{day_clock(home)}, lewat batas {clock(veh.shift_end_s)} "
+                f"({duration_text(home - veh.shift_end_s)} terlambat).")
+    if not veh.boat_capable and any(
+            instance.allowed(xi, k) and instance.vehicles[k].boat_capable
+            for k in range(len(instance.vehicles))):
+        return (f"{label}: {name} hanya dapat dicapai dengan perahu, dan tim ini tidak "
+                "membawa perahu.")
+    return (f"{label}: {name} tidak termasuk desa yang boleh dikunjungi tim ini "
+            "(dibatasi saat perencanaan).")
 
 
 def _routes_of(plan: Mapping[str, Any]) -> dict[str, list[str]]:
