@@ -496,3 +496,24 @@ def test_first_run_queues_next_week_and_the_worker_command_plans_it(tmp_path):
         assert version.week_start == week
         assert version.status == PlanStatus.DRAFT
         assert version.plan["summary"]["stops"] > 0
+
+
+def test_regency_home_points_to_the_draft_waiting_for_review(sample_app):
+    """The coordinator's home links the newest unpublished draft of this or a later week,
+    and stops once it is published."""
+    client = _client(sample_app)
+    assert "Draf menunggu ditinjau" not in client.get(f"/kabupaten/{REGENCY}/").get_data(
+        as_text=True)
+    today = date.today()
+    job_id = _queue(client, solution_limit=2,
+                    week_start=(today + timedelta(days=7 - today.weekday())).isoformat())
+    assert PlanningWorker(sample_app).run_once()
+    draft = client.get(f"/api/v1/jobs/{job_id}").get_json()["result_version_id"]
+    home = client.get(f"/kabupaten/{REGENCY}/").get_data(as_text=True)
+    assert "Draf menunggu ditinjau" in home
+    assert f'href="/kabupaten/{REGENCY}/rencana/{draft}"' in home
+    assert "belum ada versi yang terbit" in home
+    assert client.post(f"/api/v1/plans/{draft}/publish",
+                       json={"base_revision": 0}).status_code == 200
+    assert "Draf menunggu ditinjau" not in client.get(f"/kabupaten/{REGENCY}/").get_data(
+        as_text=True)

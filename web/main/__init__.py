@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.models import Role
 from web.scoping import require_regency, visible_regencies
+from web.services.field_schedule import local_today
 from web.services.imports import latest_imports
+from web.services.plans import drafts_awaiting_review
 from web.services.villages import regency_figures
 
 bp = Blueprint("main", __name__)
@@ -31,6 +35,9 @@ def dashboard() -> str | Response:
 def regency(regency_code: str) -> str:
     """A regency at a glance: villages, backlog, flags, latest uploads."""
     found = require_regency(regency_code)
+    today = local_today(found)
+    drafts = drafts_awaiting_review(regency_code,
+                                    from_week=today - timedelta(days=today.weekday()))
     return render_template("main/regency.html", regency=found,
-                           figures=regency_figures(regency_code),
+                           figures=regency_figures(regency_code), drafts=drafts,
                            imports=latest_imports(regency_code, limit=5))

@@ -100,6 +100,43 @@ def versions_of_regency(regency_code: str, *, limit: int = 200) -> list[PlanVers
         .order_by(PlanVersion.week_start.desc(), PlanVersion.version.desc()).limit(limit)))
 
 
+@dataclass(frozen=True)
+class DraftWaiting:
+    """The newest draft of a week that is newer than what is published (or nothing is)."""
+
+    version_id: int
+    week_start: date
+    version: int
+    published_version: int | None
+
+
+def drafts_awaiting_review(regency_code: str, *, from_week: date) -> list[DraftWaiting]:
+    """Per week from ``from_week`` on: its newest draft, when no newer version is published.
+
+    Reads version numbers only (never the plans), so the regency's home page stays light.
+    """
+    weeks = {w.week_start: w.published_version_id for w in db.session.scalars(
+        select(PlanWeek).where(PlanWeek.regency_code == regency_code,
+                               PlanWeek.week_start >= from_week))}
+    rows = db.session.execute(select(
+        PlanVersion.id, PlanVersion.week_start, PlanVersion.version, PlanVersion.status).where(
+        PlanVersion.regency_code == regency_code, PlanVersion.week_start >= from_week)
+        .order_by(PlanVersion.week_start, PlanVersion.version.desc())).all()
+    numbers = {row.id: row.version for row in rows}
+    out: list[DraftWaiting] = []
+    seen: set[date] = set()
+    for row in rows:
+        if row.week_start in seen:
+            continue
+        seen.add(row.week_start)  # the newest version of the week decides
+        if row.status != PlanStatus.DRAFT:
+            continue
+        published = weeks.get(row.week_start)
+        out.append(DraftWaiting(row.id, row.week_start, row.version,
+                                numbers.get(published) if published else None))
+    return out
+
+
 def published_version(regency_code: str, week_start: date) -> PlanVersion | None:
     """The version in force for the week, if any."""
     week = db.session.scalar(select(PlanWeek).where(PlanWeek.regency_code == regency_code,
