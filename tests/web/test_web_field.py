@@ -340,3 +340,17 @@ def test_reports_lower_the_backlog_and_the_next_plan_starts_from_it(sample_app):
     assert 0 < planned <= score.expected_recordings
     assert any("jembatan putus" in note and blocked["village_code"] in note
                for note in second["notes"])
+
+
+def test_the_coordinators_report_table_names_the_village_not_the_visit_id(app, field_world):
+    """The latest reports read 'Desa …' (and the part of a split village), never a raw id."""
+    target = field_world.targets["own"]
+    client = _client(app, "ketua")
+    url = f"/api/v1/teams/{target.team_id}/reports"
+    assert client.post(url, json=_report(target.kode, "kunci-nama")).status_code == 201
+    with app.app_context():
+        name = db.session.query(Village).filter_by(kode=target.kode).one().name
+    page = _client(app, "koordinator").get(f"/kabupaten/{OWN}/lapangan").get_data(as_text=True)
+    table = page.split('<table class="reports">')[1].split("</table>")[0]
+    assert f"<td>{name}</td>" in table
+    assert f"<td>{target.kode}</td>" not in table

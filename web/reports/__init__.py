@@ -17,7 +17,13 @@ from wtforms.validators import Length, ValidationError
 from planner.params import TURNOUT_TYPES
 from web.scoping import can_write_regency, require_regency, require_village
 from web.services.field_contacts import contact_of, planned_villages, save_contact
-from web.services.field_reports import NIK_LIKE, regency_reports, unreachable_villages
+from web.services.field_reports import (
+    NIK_LIKE,
+    regency_reports,
+    unreachable_villages,
+    village_names,
+    visit_part,
+)
 from web.services.progress import regency_progress
 from web.services.teams import list_teams
 from web.services.turnout import accept_turnout, learned_turnout
@@ -54,9 +60,11 @@ def index(regency_code: str) -> str:
         turnout=learned_turnout(regency_code), type_labels=type_labels(),
         unreachable=sorted(unreachable_villages(regency_code).values(),
                            key=lambda u: u.report.stop_date, reverse=True),
-        reports=regency_reports(regency_code, limit=50),
+        reports=(reports := regency_reports(regency_code, limit=50)),
+        report_villages=village_names({r.village_id for r in reports}),
         teams={t.id: t for t in list_teams(regency_code)},
-        planned=planned_villages(regency_code), can_edit=can_write_regency(regency_code))
+        planned=planned_villages(regency_code), can_edit=can_write_regency(regency_code),
+        visit_part=visit_part)
 
 
 @bp.post("/kehadiran")

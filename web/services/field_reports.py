@@ -290,6 +290,20 @@ def regency_reports(regency_code: str, *, limit: int = 100) -> list[FieldReport]
         FieldReport.regency_code == regency_code).order_by(FieldReport.id.desc()).limit(limit)))
 
 
+def village_names(village_ids: set[int]) -> dict[int, str]:
+    """Names of these villages by id (for tables of reports)."""
+    if not village_ids:
+        return {}
+    return {row.id: row.name for row in db.session.execute(
+        select(Village.id, Village.name).where(Village.id.in_(village_ids)))}
+
+
+def visit_part(visit_id: str) -> int:
+    """The part of a village a visit id names (``36.90.02.2016#3`` → 3)."""
+    _code, _sep, part = visit_id.partition("#")
+    return int(part) if part.isdigit() else 1
+
+
 @dataclass(frozen=True)
 class Unreachable:
     """A village whose report in force says the team could not reach it."""
