@@ -121,6 +121,11 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("province.map_json", "GET"): _kind(302, (200,) * 4, DENIED, DENIED),
     ("province.regency", "GET"): READ,
     ("province.regency_map", "GET"): READ,
+    # the one thing the province starts: planning every regency (drafts only)
+    ("province.plan_all", "GET"): _kind(302, (200,) * 4, DENIED, DENIED),
+    ("province.plan_all", "POST"): _kind(302, (400,) * 4, DENIED, DENIED),
+    ("province.plan_batch", "GET"): _kind(302, (404,) * 4, DENIED, DENIED),
+    ("province.plan_batch_json", "GET"): _kind(302, (404,) * 4, DENIED, DENIED),
 }
 
 
@@ -160,6 +165,7 @@ def test_access(tmp_path, endpoint, method):
                       "kode": target.kode, "user_id": target.user_id,
                       "import_id": target.import_id, "job_id": target.job_id,
                       "version_id": target.version_id, "lang": "en",
+                      "batch_id": "000000000000",
                       "filename": "css/app.css"}
             with app.test_request_context():
                 rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint

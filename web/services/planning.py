@@ -71,7 +71,8 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
                time_limit_s: float | None = None, seed: int = 0,
                solution_limit: int | None = None,
                base_version: PlanVersion | None = None,
-               today: date | None = None) -> PlanningJob:
+               today: date | None = None,
+               extra_params: dict[str, Any] | None = None) -> PlanningJob:
     """Queue a job (the worker takes queued jobs in order).
 
     Re-optimising a plan (``base_version``) keeps the team-days before ``today`` (the
@@ -83,7 +84,7 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
     if not 1 <= limit <= float(current_app.config["PLANNING_MAX_TIME_LIMIT_S"]):
         raise JobError(f"batas waktu harus 1–{current_app.config['PLANNING_MAX_TIME_LIMIT_S']} "
                        "detik")
-    params: dict[str, Any] = {"time_limit_s": limit, "seed": int(seed)}
+    params: dict[str, Any] = {**(extra_params or {}), "time_limit_s": limit, "seed": int(seed)}
     if solution_limit is not None:
         params["solution_limit"] = int(solution_limit)
     if base_version is not None:
