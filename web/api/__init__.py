@@ -16,7 +16,14 @@ from web.api.openapi import openapi_document
 from web.plans import edit_from
 from web.scoping import require_job, require_regency, require_version
 from web.services.plan_edits import EditError
-from web.services.planning import JobError, cancel_job, create_job, job_dict, next_monday
+from web.services.planning import (
+    JobError,
+    QueueFullError,
+    cancel_job,
+    create_job,
+    job_dict,
+    next_monday,
+)
 from web.services.plans import (
     NotPublishableError,
     PlanChangedError,
@@ -96,6 +103,8 @@ def create_job_api(regency_code: str) -> tuple[JSON, int]:
                          time_limit_s=float(body["time_limit_s"]) if body.get("time_limit_s")
                          else None, seed=int(body.get("seed") or 0),
                          solution_limit=None if limit in (None, "") else int(limit))
+    except QueueFullError as exc:
+        return _problem(429, str(exc), queued=exc.queued, limit=exc.limit)
     except (JobError, ValueError, TypeError) as exc:
         return _problem(400, str(exc))
     return job_dict(job), 202
@@ -181,6 +190,8 @@ def reoptimise(version_id: int) -> tuple[JSON, int]:
         job = create_job(regency, current_user, week_start=version.week_start,
                          time_limit_s=float(body["time_limit_s"]) if body.get("time_limit_s")
                          else None, seed=int(body.get("seed") or 0), base_version=version)
+    except QueueFullError as exc:
+        return _problem(429, str(exc), queued=exc.queued, limit=exc.limit)
     except (JobError, ValueError, TypeError) as exc:
         return _problem(400, str(exc))
     return job_dict(job), 202

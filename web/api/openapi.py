@@ -121,6 +121,7 @@ def _op(summary: str, responses: JSON, *, params: list[JSON] | None = None,
 def openapi_document() -> JSON:
     """The document served at ``/api/v1/openapi.json``."""
     error = _json(_ref("Error"), "Error")
+    queue_full = {"$ref": "#/components/responses/QueueFull"}
     document: JSON = {
         "openapi": "3.1.0",
         "info": {"title": "Jemput Bola API", "version": "1.0.0",
@@ -146,7 +147,7 @@ def openapi_document() -> JSON:
                 params=[REGENCY], tag="data")},
             "/api/v1/regencies/{regency_code}/jobs": {"post": _op(
                 "Queue a planning job (the worker solves it)",
-                {"202": _json(_ref("Job"), "Queued"), "400": error},
+                {"202": _json(_ref("Job"), "Queued"), "400": error, "429": queue_full},
                 params=[REGENCY], body="JobRequest", write=True, tag="jobs")},
             "/api/v1/jobs/{job_id}": {"get": _op(
                 "Job status and progress", {"200": _json(_ref("Job"), "Job")},
@@ -179,7 +180,7 @@ def openapi_document() -> JSON:
                 params=[VERSION_ID], body="PublishRequest", write=True, tag="plans")},
             "/api/v1/plans/{version_id}/reoptimise": {"post": _op(
                 "Queue a job re-planning the rest of the week around the pinned stops",
-                {"202": _json(_ref("Job"), "Queued"), "400": error},
+                {"202": _json(_ref("Job"), "Queued"), "400": error, "429": queue_full},
                 params=[VERSION_ID], body="JobRequest", write=True, tag="plans")},
         },
         "components": {
@@ -188,6 +189,9 @@ def openapi_document() -> JSON:
                 "LoginRequired": _json(_ref("Error"), "Not signed in"),
                 "Forbidden": _json(_ref("Error"), "Outside the user's regency or role"),
                 "NotFound": _json(_ref("Error"), "No such object"),
+                "QueueFull": _json(_ref("Error"), "The regency already has as many queued "
+                                   "jobs as allowed (PLANNING_MAX_QUEUED_PER_REGENCY); wait "
+                                   "for one to finish or cancel one"),
             },
         },
     }
