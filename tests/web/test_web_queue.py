@@ -154,3 +154,17 @@ def test_a_regency_served_recently_waits_for_one_not_yet_served(tmp_path):
         assert claim_next_job() is None
     with app.app_context():
         db.engine.dispose()
+
+
+def test_first_run_plan_does_not_stop_the_start_when_the_queue_is_full(tmp_path):
+    """``python -m web`` queues next week's plan at start-up; a regency whose queue is full
+    (jobs of other weeks) is left as it is instead of failing the start."""
+    from web.services.bootstrap import queue_first_plan
+
+    app = build_app(tmp_path, PLANNING_MAX_QUEUED_PER_REGENCY=1)
+    with app.app_context():
+        make_world()  # one job queued per regency, for another week than the next
+        before = db.session.query(PlanningJob).count()
+        assert queue_first_plan(2) is None
+        assert db.session.query(PlanningJob).count() == before
+        db.engine.dispose()
