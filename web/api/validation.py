@@ -44,8 +44,9 @@ class RequestError(Exception):
 
 
 def openapi_path(rule: str) -> str:
-    """``/api/v1/jobs/<int:job_id>`` → ``/api/v1/jobs/{job_id}``."""
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+    """``/api/v1/jobs/<int:job_id>`` → ``/api/v1/jobs/{job_id}`` (any converter, with or
+    without arguments)."""
+    return re.sub(r"<(?:[^:>]+:)?([a-z_]+)>", r"{\1}", rule)
 
 
 @cache
