@@ -37,6 +37,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # this process (python -m web starts one anyway; otherwise ``flask worker``).
         "PLANNING_TIME_LIMIT_S": 20,
         "PLANNING_MAX_TIME_LIMIT_S": 600,
+        # queued (not yet running) jobs one regency may have; more are refused (API: 429)
+        # so one account cannot hold up every regency's planning
+        "PLANNING_MAX_QUEUED_PER_REGENCY": 3,
         "START_WORKER": False,
         # Who runs planning jobs: "embedded" (a worker thread of python -m web, or
         # flask worker) or "celery" (celery -A web.tasks worker processes; docs/deploy.md).

@@ -26,7 +26,7 @@ class PlanningWorker:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> bool:
-        """Run the oldest queued job, if any; whether one was run."""
+        """Run the next queued job (regencies in turn: ``queue_order``); whether one ran."""
         from web.extensions import db
         from web.services.planning import claim_next_job, run_job
 

@@ -2,28 +2,38 @@
 
 Sign in through the login form (session cookie); state-changing calls send the CSRF token
 from ``<meta name="csrf-token">`` in the ``X-CSRFToken`` header.  Errors are JSON
-(``{"error": ..., "status": ...}``).  The OpenAPI 3 document is ``/api/v1/openapi.json``.
+(``{"error": ..., "status": ...}``).  The OpenAPI 3 document is ``/api/v1/openapi.json``;
+bodies and query parameters are checked against it (:mod:`web.api.validation`).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from web.api.openapi import openapi_document
+from web.api.validation import RequestError, check_query, json_body
 from web.plans import edit_from
 from web.scoping import require_job, require_regency, require_version
 from web.services.plan_edits import EditError
-from web.services.planning import JobError, cancel_job, create_job, job_dict, next_monday
+from web.services.planning import (
+    JobError,
+    QueueFullError,
+    cancel_job,
+    create_job,
+    job_dict,
+    next_monday,
+)
 from web.services.plans import (
     NotPublishableError,
     PlanChangedError,
     publish_version,
     versions_of_regency,
 )
-from web.services.review import edit_version, monday, version_dict
+from web.services.review import edit_version, version_dict
 from web.services.teams import list_teams
 from web.services.villages import FILTER_FLAGS, list_villages
 
@@ -32,17 +42,24 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON = dict[str, Any]
 
 
-def _body() -> JSON:
-    data = request.get_json(silent=True)
-    if data is None:
-        data = request.form.to_dict()
-    if not isinstance(data, dict):
-        abort(400)
-    return data
-
-
 def _problem(status: int, message: str, **extra: Any) -> tuple[JSON, int]:
     return {"error": message, "status": status, **extra}, status
+
+
+@bp.errorhandler(RequestError)
+def refused(problem: RequestError) -> tuple[JSON, int]:
+    """A request the document does not allow: 400 (not JSON) or 422 (the problems)."""
+    return problem.body(), problem.status
+
+
+def _queue_job(regency: Any, **kwargs: Any) -> tuple[JSON, int]:
+    try:
+        job = create_job(regency, current_user, **kwargs)
+    except QueueFullError as exc:
+        return _problem(429, str(exc), queued=exc.queued, limit=exc.limit)
+    except JobError as exc:
+        return _problem(400, str(exc))
+    return job_dict(job), 202
 
 
 @bp.get("/openapi.json")
@@ -61,6 +78,7 @@ def docs() -> str:
 def villages(regency_code: str) -> JSON:
     """The regency's villages with flags and backlog (``?flag=remote`` filters)."""
     require_regency(regency_code)
+    check_query()
     flags = tuple(f for f in request.args.getlist("flag") if f in FILTER_FLAGS)
     return {"regency_code": regency_code, "villages": [
         {"kode": r.village.kode, "name": r.village.name, "district": r.village.district_name,
@@ -88,17 +106,11 @@ def teams(regency_code: str) -> JSON:
 def create_job_api(regency_code: str) -> tuple[JSON, int]:
     """Queue a planning job (202); the worker runs it."""
     regency = require_regency(regency_code, write=True)
-    body = _body()
-    try:
-        week = monday(str(body["week_start"])) if body.get("week_start") else next_monday(regency)
-        limit = body.get("solution_limit")
-        job = create_job(regency, current_user, week_start=week,
-                         time_limit_s=float(body["time_limit_s"]) if body.get("time_limit_s")
-                         else None, seed=int(body.get("seed") or 0),
-                         solution_limit=None if limit in (None, "") else int(limit))
-    except (JobError, ValueError, TypeError) as exc:
-        return _problem(400, str(exc))
-    return job_dict(job), 202
+    body = json_body()
+    week = (date.fromisoformat(body["week_start"]) if "week_start" in body
+            else next_monday(regency))
+    return _queue_job(regency, week_start=week, time_limit_s=body.get("time_limit_s"),
+                      seed=body.get("seed", 0), solution_limit=body.get("solution_limit"))
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -119,6 +131,7 @@ def cancel(job_id: int) -> JSON:
 def plans(regency_code: str) -> JSON:
     """The regency's plan versions (``?week_start=YYYY-MM-DD`` for one week)."""
     require_regency(regency_code)
+    check_query()
     found = versions_of_regency(regency_code)
     week = request.args.get("week_start")
     if week:
@@ -137,7 +150,7 @@ def plan(version_id: int) -> JSON:
 def edit(version_id: int) -> tuple[JSON, int]:
     """Move/remove/add/pin/unpin; 201 with the new draft, or 422 with the violations."""
     version = require_version(version_id, write=True)
-    body = _body()
+    body = json_body()
     try:
         outcome = edit_version(version, edit_from(body), user=current_user,
                                dry_run=bool(body.get("dry_run")))
@@ -157,13 +170,9 @@ def edit(version_id: int) -> tuple[JSON, int]:
 def publish(version_id: int) -> tuple[JSON, int]:
     """Publish a draft if the week is still at ``base_revision``; 409 when it changed."""
     version = require_version(version_id, write=True)
-    body = _body()
+    body = json_body()
     try:
-        base = int(body["base_revision"])
-    except (KeyError, TypeError, ValueError):
-        return _problem(400, "base_revision (angka) wajib diisi")
-    try:
-        done = publish_version(version, base_revision=base, user=current_user)
+        done = publish_version(version, base_revision=body["base_revision"], user=current_user)
     except PlanChangedError:
         return _problem(409, "rencana minggu ini sudah berubah; baca ulang lalu coba lagi")
     except NotPublishableError:
@@ -176,11 +185,7 @@ def reoptimise(version_id: int) -> tuple[JSON, int]:
     """Queue a job that plans the rest of the week again around the pinned stops."""
     version = require_version(version_id, write=True)
     regency = require_regency(version.regency_code, write=True)
-    body = _body()
-    try:
-        job = create_job(regency, current_user, week_start=version.week_start,
-                         time_limit_s=float(body["time_limit_s"]) if body.get("time_limit_s")
-                         else None, seed=int(body.get("seed") or 0), base_version=version)
-    except (JobError, ValueError, TypeError) as exc:
-        return _problem(400, str(exc))
-    return job_dict(job), 202
+    body = json_body()
+    return _queue_job(regency, week_start=version.week_start,
+                      time_limit_s=body.get("time_limit_s"), seed=body.get("seed", 0),
+                      solution_limit=body.get("solution_limit"), base_version=version)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.services.villages import FILTER_FLAGS
+
 JSON = dict[str, Any]
 
 
@@ -21,20 +23,46 @@ ERRORS: JSON = {
     "403": {"$ref": "#/components/responses/Forbidden"},
     "404": {"$ref": "#/components/responses/NotFound"},
 }
+#: what every POST may also answer: a missing/stale CSRF token or a body that is not JSON
+#: (400), JSON that breaks the request schema (422)
+WRITE_ERRORS: JSON = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "422": {"$ref": "#/components/responses/Unprocessable"},
+}
+#: a GET with query parameters: a value outside their schema
+QUERY_ERRORS: JSON = {"422": {"$ref": "#/components/responses/Unprocessable"}}
+#: database ids (SQLite and PostgreSQL bigint); the path converter takes no sign
+ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
 REGENCY = {"name": "regency_code", "in": "path", "required": True,
            "schema": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
            "description": "Kemendagri regency code, e.g. 36.90"}
-JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-VERSION_ID = {"name": "version_id", "in": "path", "required": True,
-              "schema": {"type": "integer"}}
+JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": ID}
+VERSION_ID = {"name": "version_id", "in": "path", "required": True, "schema": ID}
 CSRF = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
         "description": "The token of <meta name=\"csrf-token\"> of any signed-in page"}
 
+#: the solver settings of a job (the form allows the same ranges)
+SOLVER_FIELDS: JSON = {
+    "time_limit_s": {"type": "number", "minimum": 1, "maximum": 600,
+                     "description": "Solver wall-time limit; default 20 (the server's "
+                     "PLANNING_MAX_TIME_LIMIT_S may be lower)"},
+    "seed": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+    "solution_limit": {"type": ["integer", "null"], "minimum": 1, "maximum": 1_000_000,
+                       "description": "Deterministic mode: stop after this many rounds"},
+}
+
 SCHEMAS: JSON = {
     "Error": {"type": "object", "required": ["error", "status"], "properties": {
-        "error": {"type": "string"}, "status": {"type": "integer"},
+        "error": {"type": "string", "description": "Plain Indonesian message"},
+        "status": {"type": "integer"},
         "violations": {"type": "array", "items": {"type": "string"},
-                       "description": "Rules an edit would break (Indonesian)"}}},
+                       "description": "Rules an edit would break (Indonesian)"},
+        "problems": {"type": "array", "description": "422: each part of the request that "
+                     "breaks the schema", "items": {
+                         "type": "object", "required": ["field", "message"], "properties": {
+                             "field": {"type": "string",
+                                       "description": "e.g. week_start, types.0"},
+                             "message": {"type": "string"}}}}}},
     "Village": {"type": "object", "properties": {
         "kode": {"type": "string"}, "name": {"type": "string"}, "district": {"type": "string"},
         "stop": {"type": "object", "properties": {"lat": {"type": "number"},
@@ -50,14 +78,12 @@ SCHEMAS: JSON = {
         "day_start": {"type": ["string", "null"]}, "day_end": {"type": ["string", "null"]},
         "daily_cap": {"type": ["integer", "null"]}, "active": {"type": "boolean"},
         "base_office": {"type": ["string", "null"]}}},
-    "JobRequest": {"type": "object", "properties": {
+    "JobRequest": {"type": "object", "additionalProperties": False, "properties": {
         "week_start": {"type": "string", "format": "date",
                        "description": "A Monday; default: next Monday"},
-        "time_limit_s": {"type": "number", "minimum": 1, "maximum": 600,
-                         "description": "Solver wall-time limit; default 20"},
-        "seed": {"type": "integer", "minimum": 0},
-        "solution_limit": {"type": ["integer", "null"], "minimum": 1,
-                           "description": "Deterministic mode: stop after this many rounds"}}},
+        **SOLVER_FIELDS}},
+    "ReoptimiseRequest": {"type": "object", "additionalProperties": False,
+                          "properties": SOLVER_FIELDS},
     "Job": {"type": "object", "required": ["id", "status"], "properties": {
         "id": {"type": "integer"}, "regency_code": {"type": "string"},
         "week_start": {"type": "string", "format": "date"},
@@ -89,7 +115,8 @@ SCHEMAS: JSON = {
         "week_published_version_id": {"type": ["integer", "null"]},
         "summary": {"type": "object"},
         "plan": {"type": "object", "description": "The plan JSON (docs/plan.md)"}}},
-    "Edit": {"type": "object", "required": ["action"], "properties": {
+    "Edit": {"type": "object", "required": ["action"], "additionalProperties": False,
+             "properties": {
         "action": {"type": "string", "enum": ["move", "remove", "add", "pin", "unpin"]},
         "visit_id": {"type": "string", "description": "The stop (move, remove, pin, unpin)"},
         "vehicle_id": {"type": "string", "description": "Target team-day (move, add)"},
@@ -100,27 +127,39 @@ SCHEMAS: JSON = {
     "EditResult": {"type": "object", "properties": {
         "ok": {"type": "boolean"}, "note": {"type": "string"}, "dry_run": {"type": "boolean"},
         "summary": {"type": "object"}, "version": _ref("PlanVersion")}},
-    "PublishRequest": {"type": "object", "required": ["base_revision"], "properties": {
-        "base_revision": {"type": "integer"}}},
+    "PublishRequest": {"type": "object", "required": ["base_revision"],
+                       "additionalProperties": False, "properties": {
+        "base_revision": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1,
+                          "description": "The week_revision read with the version"}}},
     "Published": {"type": "object", "properties": {
         "published_version_id": {"type": "integer"}, "week_revision": {"type": "integer"}}},
 }
 
 
+def responses_of(responses: JSON, params: list[JSON], *, write: bool) -> JSON:
+    """The operation's own answers over the ones every call (or every POST, or every GET
+    with a query) may give."""
+    query = any(p["in"] == "query" for p in params)
+    return {**ERRORS, **(WRITE_ERRORS if write else {}), **(QUERY_ERRORS if query else {}),
+            **responses}
+
+
 def _op(summary: str, responses: JSON, *, params: list[JSON] | None = None,
-        body: str | None = None, write: bool = False, tag: str = "") -> JSON:
+        body: str | None = None, write: bool = False, tag: str = "",
+        body_required: bool = True) -> JSON:
     op: JSON = {"summary": summary, "tags": [tag] if tag else [],
                 "parameters": (params or []) + ([CSRF] if write else []),
-                "responses": {**responses, **ERRORS}}
+                "responses": responses_of(responses, params or [], write=write)}
     if body:
-        op["requestBody"] = {"required": body != "Edit" and body != "JobRequest",
+        op["requestBody"] = {"required": body_required,
                              "content": {"application/json": {"schema": _ref(body)}}}
     return op
 
 
 def openapi_document() -> JSON:
     """The document served at ``/api/v1/openapi.json``."""
-    error = _json(_ref("Error"), "Error")
+    error = _json(_ref("Error"), "Refused (the message says why)")
+    queue_full = {"$ref": "#/components/responses/QueueFull"}
     document: JSON = {
         "openapi": "3.1.0",
         "info": {"title": "Jemput Bola API", "version": "1.0.0",
@@ -136,8 +175,10 @@ def openapi_document() -> JSON:
                     "regency_code": {"type": "string"},
                     "villages": {"type": "array", "items": _ref("Village")}}}, "Villages")},
                 params=[REGENCY, {"name": "flag", "in": "query", "required": False,
-                                  "schema": {"type": "string", "enum": [
-                                      "remote", "border", "island", "coastal"]}}],
+                                  "style": "form", "explode": True,
+                                  "description": "Only villages with every flag given",
+                                  "schema": {"type": "array", "items": {
+                                      "type": "string", "enum": list(FILTER_FLAGS)}}}],
                 tag="data")},
             "/api/v1/regencies/{regency_code}/teams": {"get": _op(
                 "Teams", {"200": _json({"type": "object", "properties": {
@@ -146,8 +187,9 @@ def openapi_document() -> JSON:
                 params=[REGENCY], tag="data")},
             "/api/v1/regencies/{regency_code}/jobs": {"post": _op(
                 "Queue a planning job (the worker solves it)",
-                {"202": _json(_ref("Job"), "Queued"), "400": error},
-                params=[REGENCY], body="JobRequest", write=True, tag="jobs")},
+                {"202": _json(_ref("Job"), "Queued"), "400": error, "429": queue_full},
+                params=[REGENCY], body="JobRequest", write=True, tag="jobs",
+                body_required=False)},
             "/api/v1/jobs/{job_id}": {"get": _op(
                 "Job status and progress", {"200": _json(_ref("Job"), "Job")},
                 params=[JOB_ID], tag="jobs")},
@@ -170,7 +212,9 @@ def openapi_document() -> JSON:
                 "Edit a plan; re-checked, saved as a new draft when every rule holds",
                 {"201": _json(_ref("EditResult"), "New draft"),
                  "200": _json(_ref("EditResult"), "Dry run: the edit would be accepted"),
-                 "400": error, "422": _json(_ref("Error"), "The edit breaks rules; not saved")},
+                 "400": error, "422": _json(_ref("Error"), "The edit breaks rules "
+                                            "(violations) or the body breaks the schema "
+                                            "(problems); not saved")},
                 params=[VERSION_ID], body="Edit", write=True, tag="plans")},
             "/api/v1/plans/{version_id}/publish": {"post": _op(
                 "Publish a draft (optimistic concurrency on the week's revision)",
@@ -179,8 +223,9 @@ def openapi_document() -> JSON:
                 params=[VERSION_ID], body="PublishRequest", write=True, tag="plans")},
             "/api/v1/plans/{version_id}/reoptimise": {"post": _op(
                 "Queue a job re-planning the rest of the week around the pinned stops",
-                {"202": _json(_ref("Job"), "Queued"), "400": error},
-                params=[VERSION_ID], body="JobRequest", write=True, tag="plans")},
+                {"202": _json(_ref("Job"), "Queued"), "400": error, "429": queue_full},
+                params=[VERSION_ID], body="ReoptimiseRequest", write=True, tag="plans",
+                body_required=False)},
         },
         "components": {
             "schemas": SCHEMAS,
@@ -188,6 +233,13 @@ def openapi_document() -> JSON:
                 "LoginRequired": _json(_ref("Error"), "Not signed in"),
                 "Forbidden": _json(_ref("Error"), "Outside the user's regency or role"),
                 "NotFound": _json(_ref("Error"), "No such object"),
+                "BadRequest": _json(_ref("Error"), "The CSRF token is missing or stale, or "
+                                    "the body is missing or not JSON"),
+                "Unprocessable": _json(_ref("Error"), "The request breaks the schema: "
+                                       "problems lists each field"),
+                "QueueFull": _json(_ref("Error"), "The regency already has as many queued "
+                                   "jobs as allowed (PLANNING_MAX_QUEUED_PER_REGENCY); wait "
+                                   "for one to finish or cancel one"),
             },
         },
     }

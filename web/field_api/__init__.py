@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from planner.params import TURNOUT_TYPES
+from web.api.validation import RequestError, json_body
 from web.scoping import require_field_team, require_regency
 from web.services.field_reports import (
     ReportError,
@@ -32,6 +32,12 @@ JSON = dict[str, Any]
 
 def _problem(status: int, message: str) -> tuple[JSON, int]:
     return {"error": message, "status": status}, status
+
+
+@bp.errorhandler(RequestError)
+def refused(problem: RequestError) -> tuple[JSON, int]:
+    """A request the document does not allow: 400 (not JSON) or 422 (the problems)."""
+    return problem.body(), problem.status
 
 
 @bp.get("/teams/<int:team_id>/schedule")
@@ -53,7 +59,7 @@ def create_report(team_id: int) -> tuple[JSON, int]:
     """Report a stop: 201 stored, 200 the same key and body again (nothing changed),
     409 the key was used with another body, 422 a rule is broken."""
     team = require_field_team(team_id, write=True)
-    data = request.get_json(silent=True)
+    data = json_body()
     try:
         report, created = submit_report(team, current_user, data)
     except ReportError as exc:
@@ -81,10 +87,7 @@ def turnout(regency_code: str) -> JSON:
 def accept(regency_code: str) -> JSON | tuple[JSON, int]:
     """Accept the learned rates (``{"types": [...]}``, or all) for the next plans."""
     require_regency(regency_code, write=True)
-    data = request.get_json(silent=True) or {}
-    types = data.get("types") or []
-    if not isinstance(types, list) or any(t not in TURNOUT_TYPES for t in types):
-        return _problem(400, f"types harus daftar dari {', '.join(TURNOUT_TYPES)}")
+    types = json_body().get("types") or []
     accept_turnout(regency_code, current_user, types=tuple(types))
     return _turnout_json(regency_code)
 

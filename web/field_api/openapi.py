@@ -7,15 +7,11 @@ import copy
 from typing import Any
 
 from planner.params import TURNOUT_TYPES
+from web.api.openapi import ID, responses_of
 
 JSON = dict[str, Any]
 
-ERRORS: JSON = {
-    "401": {"$ref": "#/components/responses/LoginRequired"},
-    "403": {"$ref": "#/components/responses/Forbidden"},
-    "404": {"$ref": "#/components/responses/NotFound"},
-}
-TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+TEAM_ID = {"name": "team_id", "in": "path", "required": True, "schema": ID}
 REGENCY = {"name": "regency_code", "in": "path", "required": True,
            "schema": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"}}
 CSRF = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
@@ -32,19 +28,20 @@ def _json(schema: JSON, description: str) -> JSON:
 
 SCHEMAS: JSON = {
     "ReportRequest": {"type": "object", "required": ["idempotency_key", "visit_id", "date"],
-                      "properties": {
+                      "additionalProperties": False, "properties": {
         "idempotency_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,80}$",
                             "description": "Made on the phone (a UUID); a retry sends the same"},
-        "visit_id": {"type": "string", "description": "The stop's visit_id in the plan"},
+        "visit_id": {"type": "string", "minLength": 1, "pattern": r"\S",
+                     "description": "The stop's visit_id in the plan"},
         "date": {"type": "string", "format": "date", "description": "The stop's day"},
         "recorded": {"type": ["integer", "null"], "minimum": 0, "maximum": 5000,
                      "description": "People recorded; required unless unreachable"},
         "unreachable": {"type": "boolean", "description": "The team could not reach it"},
-        "reason": {"type": "string", "maxLength": 300,
+        "reason": {"type": ["string", "null"], "maxLength": 300,
                    "description": "Why not reached (required when unreachable)"},
-        "notes": {"type": "string", "maxLength": 1000,
+        "notes": {"type": ["string", "null"], "maxLength": 1000,
                   "description": "No names or NIK: 16 digits in a row are refused"},
-        "reported_at": {"type": "string", "format": "date-time",
+        "reported_at": {"type": ["string", "null"], "format": "date-time",
                         "description": "When the phone made the report"}}},
     "Report": {"type": "object", "required": ["id", "idempotency_key", "active"], "properties": {
         "id": {"type": "integer"}, "idempotency_key": {"type": "string"},
@@ -78,7 +75,7 @@ SCHEMAS: JSON = {
             "learned_rate": {"type": "number"}, "current_rate": {"type": "number"},
             "accepted_rate": {"type": ["number", "null"]},
             "few_reports": {"type": "boolean"}}}}}},
-    "TurnoutAccept": {"type": "object", "properties": {
+    "TurnoutAccept": {"type": "object", "additionalProperties": False, "properties": {
         "types": {"type": "array", "items": {"type": "string", "enum": list(TURNOUT_TYPES)},
                   "description": "Types to accept; empty or missing: all"}}},
     "Progress": {"type": "object", "properties": {
@@ -94,7 +91,7 @@ def _op(summary: str, responses: JSON, *, params: list[JSON], body: str | None =
         write: bool = False, required: bool = True) -> JSON:
     op: JSON = {"summary": summary, "tags": ["field"],
                 "parameters": params + ([CSRF] if write else []),
-                "responses": {**responses, **ERRORS}}
+                "responses": responses_of(responses, params, write=write)}
     if body:
         op["requestBody"] = {"required": required,
                              "content": {"application/json": {"schema": _ref(body)}}}
@@ -120,7 +117,8 @@ def paths() -> JSON:
                  "200": _json(_ref("Report"), "Same key and body again: the stored report"),
                  "400": error,
                  "409": _json(_ref("Error"), "The key was used with another body"),
-                 "422": _json(_ref("Error"), "A rule is broken (no such stop, NIK in notes)")},
+                 "422": _json(_ref("Error"), "A rule is broken (no such stop, NIK in notes) "
+                              "or the body breaks the schema (problems)")},
                 params=[TEAM_ID], body="ReportRequest", write=True)},
         "/api/v1/regencies/{regency_code}/turnout": {
             "get": _op("Turnout learned from reports per village type",

@@ -76,7 +76,7 @@ def create_demo_accounts(regency_code: str) -> list[DemoAccount]:
 def queue_first_plan(time_limit_s: float) -> PlanningJob | None:
     """Queue a plan of next week for the first regency that has none (and no job for it), so
     the coordinator finds a draft to review at the first login; None when nothing is due."""
-    from web.services.planning import create_job, next_monday
+    from web.services.planning import QueueFullError, create_job, next_monday
 
     if time_limit_s <= 0:
         return None
@@ -89,4 +89,7 @@ def queue_first_plan(time_limit_s: float) -> PlanningJob | None:
         if db.session.scalar(select(func.count()).select_from(model).where(
                 model.regency_code == regency.code, model.week_start == week)):
             return None
-    return create_job(regency, None, week_start=week, time_limit_s=time_limit_s)
+    try:
+        return create_job(regency, None, week_start=week, time_limit_s=time_limit_s)
+    except QueueFullError:  # the regency is planning other weeks already: start anyway
+        return None

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select, update
+from flask import current_app, has_request_context
+from flask_babel import gettext
+from sqlalchemy import func, select, update
 
 from planner.errors import InfeasibleError, InputError
 from planner.instance_io import instance_to_dict
@@ -43,6 +44,28 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 class JobError(ValueError):
     """A job cannot be queued as asked."""
+
+
+def N_(text: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark ``text`` for translation (pybabel) without translating it here."""
+    return text
+
+
+QUEUE_FULL = N_("Sudah ada %(queued)s tugas perencanaan yang menunggu untuk kabupaten/kota ini "
+                "(paling banyak %(limit)s). Tunggu sampai satu selesai atau batalkan salah "
+                "satu, lalu coba lagi.")
+
+
+class QueueFullError(JobError):
+    """The regency already has as many queued jobs as allowed (the API answers 429); the
+    message is in the language of the request, Indonesian outside one."""
+
+    def __init__(self, queued: int, limit: int) -> None:
+        values = {"queued": queued, "limit": limit}
+        super().__init__(gettext(QUEUE_FULL, **values) if has_request_context()
+                         else QUEUE_FULL % values)
+        self.queued = queued
+        self.limit = limit
 
 
 def next_monday(regency: Regency, *, today: date | None = None) -> date:
@@ -73,11 +96,18 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
                base_version: PlanVersion | None = None,
                today: date | None = None,
                extra_params: dict[str, Any] | None = None) -> PlanningJob:
-    """Queue a job (the worker takes queued jobs in order).
+    """Queue a job (the worker serves the regencies in turn: :func:`queue_order`).
 
     Re-optimising a plan (``base_version``) keeps the team-days before ``today`` (the
-    regency's local date by default) as they are: those days have been worked.
+    regency's local date by default) as they are: those days have been worked.  Raises
+    :class:`QueueFullError` when the regency already has ``PLANNING_MAX_QUEUED_PER_REGENCY``
+    jobs waiting, so one account cannot fill the queue every regency shares.
     """
+    most = int(current_app.config["PLANNING_MAX_QUEUED_PER_REGENCY"])
+    waiting = db.session.scalar(select(func.count()).select_from(PlanningJob).where(
+        PlanningJob.regency_code == regency.code, PlanningJob.status == JobStatus.QUEUED)) or 0
+    if waiting >= most:
+        raise QueueFullError(waiting, most)
     if week_start.isoweekday() != 1:
         raise JobError("minggu harus dimulai hari Senin")
     limit = float(time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"])
@@ -115,12 +145,39 @@ def cancel_job(job: PlanningJob) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def queue_order() -> list[int]:
+    """The queued jobs' ids in the order the worker will take them, fair across regencies.
+
+    Round robin: the regency served least recently (the latest ``started_at`` of its jobs;
+    never served comes first, then the one whose oldest queued job is oldest) has its oldest
+    queued job taken next, then the next regency's, and so on; the regencies' second jobs
+    follow their first.  Jobs queued later join this order where their regency's turn falls.
+    """
+    served = dict(db.session.execute(select(
+        PlanningJob.regency_code, func.max(PlanningJob.started_at)).where(
+        PlanningJob.started_at.is_not(None)).group_by(PlanningJob.regency_code)).all())
+    waiting: dict[str, list[int]] = {}
+    for job_id, code in db.session.execute(select(PlanningJob.id, PlanningJob.regency_code)
+                                           .where(PlanningJob.status == JobStatus.QUEUED)
+                                           .order_by(PlanningJob.id)):
+        waiting.setdefault(code, []).append(job_id)
+    turns = sorted(waiting, key=lambda code: (served.get(code) is not None,
+                                              served.get(code) or 0, waiting[code][0]))
+    order: list[int] = []
+    for rank in range(max((len(ids) for ids in waiting.values()), default=0)):
+        order += [waiting[code][rank] for code in turns if rank < len(waiting[code])]
+    return order
+
+
 def queue_position(job: PlanningJob) -> int:
-    """How many jobs wait before this one (0 when it runs or is done)."""
+    """How many jobs are ahead of this one: those running and those the worker takes first
+    (0 when it runs or is done)."""
     if job.status != JobStatus.QUEUED:
         return 0
-    return len(db.session.scalars(select(PlanningJob.id).where(
-        PlanningJob.status.in_(ACTIVE), PlanningJob.id < job.id)).all())
+    order = queue_order()
+    running = db.session.scalar(select(func.count()).select_from(PlanningJob).where(
+        PlanningJob.status == JobStatus.RUNNING)) or 0
+    return running + (order.index(job.id) if job.id in order else len(order))
 
 
 def job_dict(job: PlanningJob) -> dict[str, Any]:
@@ -159,13 +216,14 @@ def claim_job(job_id: int) -> PlanningJob | None:
 
 
 def claim_next_job() -> PlanningJob | None:
-    """Take the oldest queued job: an UPDATE that only one worker can win."""
+    """Take the next queued job in :func:`queue_order` (the oldest job of the regency served
+    least recently): an UPDATE that only one worker can win."""
     while True:
-        job_id = db.session.scalar(select(PlanningJob.id).where(
-            PlanningJob.status == JobStatus.QUEUED).order_by(PlanningJob.id).limit(1))
-        if job_id is None:
+        order = queue_order()
+        if not order:
             db.session.rollback()
             return None
+        job_id = order[0]
         won = db.session.execute(update(PlanningJob).where(
             PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED).values(
             status=JobStatus.RUNNING, started_at=utcnow(),
