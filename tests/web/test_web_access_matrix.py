@@ -126,6 +126,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("province.plan_all", "POST"): _kind(302, (400,) * 4, DENIED, DENIED),
     ("province.plan_batch", "GET"): _kind(302, (404,) * 4, DENIED, DENIED),
     ("province.plan_batch_json", "GET"): _kind(302, (404,) * 4, DENIED, DENIED),
+    # the API of the same: the province of the path must be the monitor's own (36)
+    ("api.create_province_jobs", "POST"): _kind(401, (202, 202, 202, 403), DENIED, DENIED),
+    ("api.province_batch_status", "GET"): _kind(401, (404, 404, 404, 403), DENIED, DENIED),
 }
 
 
@@ -166,6 +169,7 @@ def test_access(tmp_path, endpoint, method):
                       "import_id": target.import_id, "job_id": target.job_id,
                       "version_id": target.version_id, "lang": "en",
                       "batch_id": "000000000000",
+                      "province_code": target.regency_code.split(".")[0],
                       "filename": "css/app.css"}
             with app.test_request_context():
                 rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint

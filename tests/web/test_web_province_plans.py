@@ -77,3 +77,21 @@ def test_another_provinces_batch_is_not_found(app, world):
         db.session.commit()
     assert client.get("/provinsi/rencana/abcdef012345").status_code == 404
     assert client.get("/provinsi/rencana/abcdef012345.json").status_code == 404
+
+
+def test_the_api_plans_the_province_and_reports_the_batch(app, world):
+    """POST /api/v1/provinces/36/jobs queues its regencies' jobs; the batch reads back;
+    another province's path is refused."""
+    client = app.test_client()
+    assert login(client, "provinsi").status_code == 302
+    response = client.post("/api/v1/provinces/36/jobs", json={"week_start": _week(),
+                                                              "time_limit_s": 5})
+    assert response.status_code == 202, response.get_json()
+    batch = response.get_json()
+    assert [j["regency_code"] for j in batch["jobs"]] == ["36.90", "36.91"]
+    again = client.get(f"/api/v1/provinces/36/batches/{batch['batch']}")
+    assert again.status_code == 200
+    assert [j["id"] for j in again.get_json()["jobs"]] == [j["id"] for j in batch["jobs"]]
+    assert client.post("/api/v1/provinces/32/jobs", json={}).status_code == 403
+    assert client.post("/api/v1/provinces/36/jobs",
+                       json={"week_start": "2026-12-08"}).status_code == 400  # a Tuesday

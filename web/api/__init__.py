@@ -8,16 +8,17 @@ bodies and query parameters are checked against it (:mod:`web.api.validation`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden, NotFound
 
 from web.api.openapi import openapi_document
 from web.api.validation import RequestError, check_query, json_body
 from web.plans import edit_from
-from web.scoping import require_job, require_regency, require_version
+from web.scoping import require_job, require_province, require_regency, require_version
 from web.services.plan_edits import EditError
 from web.services.planning import (
     JobError,
@@ -33,6 +34,7 @@ from web.services.plans import (
     publish_version,
     versions_of_regency,
 )
+from web.services.province_plans import batch_dict, plan_province, province_batch
 from web.services.review import edit_version, version_dict
 from web.services.teams import list_teams
 from web.services.villages import FILTER_FLAGS, list_villages
@@ -111,6 +113,40 @@ def create_job_api(regency_code: str) -> tuple[JSON, int]:
             else next_monday(regency))
     return _queue_job(regency, week_start=week, time_limit_s=body.get("time_limit_s"),
                       seed=body.get("seed", 0), solution_limit=body.get("solution_limit"))
+
+
+def _own_province(province_code: str) -> str:
+    """The signed-in province monitor's province, which must be the one in the path."""
+    own = require_province()
+    if own != province_code:
+        raise Forbidden()
+    return own
+
+
+@bp.post("/provinces/<province_code>/jobs")
+def create_province_jobs(province_code: str) -> tuple[JSON, int]:
+    """Queue one planning job per regency of the province (202); the workers run them."""
+    province = _own_province(province_code)
+    body = json_body()
+    week = (date.fromisoformat(body["week_start"]) if "week_start" in body else None)
+    if week is None:
+        today = date.today()
+        week = today + timedelta(days=7 - today.weekday())
+    try:
+        batch = plan_province(province, current_user, week_start=week,
+                              time_limit_s=body.get("time_limit_s"))
+    except JobError as exc:
+        return _problem(400, str(exc))
+    return batch_dict(batch), 202
+
+
+@bp.get("/provinces/<province_code>/batches/<batch_id>")
+def province_batch_status(province_code: str, batch_id: str) -> JSON:
+    """A province-wide planning run: every regency's job and the overall progress."""
+    batch = province_batch(_own_province(province_code), batch_id)
+    if batch is None:
+        raise NotFound()
+    return batch_dict(batch)
 
 
 @bp.get("/jobs/<int:job_id>")

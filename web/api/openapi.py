@@ -37,6 +37,11 @@ REGENCY = {"name": "regency_code", "in": "path", "required": True,
            "schema": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
            "description": "Kemendagri regency code, e.g. 36.90"}
 JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": ID}
+PROVINCE = {"name": "province_code", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": r"^\d{2}$"},
+            "description": "Kemendagri province code, e.g. 36"}
+BATCH_ID = {"name": "batch_id", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9a-f]{12}$"}}
 VERSION_ID = {"name": "version_id", "in": "path", "required": True, "schema": ID}
 CSRF = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
         "description": "The token of <meta name=\"csrf-token\"> of any signed-in page"}
@@ -82,6 +87,19 @@ SCHEMAS: JSON = {
         "week_start": {"type": "string", "format": "date",
                        "description": "A Monday; default: next Monday"},
         **SOLVER_FIELDS}},
+    "ProvinceJobRequest": {"type": "object", "additionalProperties": False, "properties": {
+        "week_start": {"type": "string", "format": "date",
+                       "description": "A Monday; default: next Monday"},
+        "time_limit_s": SOLVER_FIELDS["time_limit_s"]}},
+    "Batch": {"type": "object", "required": ["batch", "jobs"], "properties": {
+        "batch": {"type": "string"}, "province_code": {"type": "string"},
+        "week_start": {"type": ["string", "null"], "format": "date"},
+        "fraction": {"type": "number", "description": "Overall progress 0-1"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "jobs": {"type": "array", "items": _ref("Job")},
+        "skipped": {"type": "array", "items": {"type": "object", "properties": {
+            "regency_code": {"type": "string"},
+            "reason": {"type": "string", "description": "Plain Indonesian"}}}}}},
     "ReoptimiseRequest": {"type": "object", "additionalProperties": False,
                           "properties": SOLVER_FIELDS},
     "Job": {"type": "object", "required": ["id", "status"], "properties": {
@@ -190,6 +208,15 @@ def openapi_document() -> JSON:
                 {"202": _json(_ref("Job"), "Queued"), "400": error, "429": queue_full},
                 params=[REGENCY], body="JobRequest", write=True, tag="jobs",
                 body_required=False)},
+            "/api/v1/provinces/{province_code}/jobs": {"post": _op(
+                "Plan every regency of the province for one week (one job each; drafts)",
+                {"202": _json(_ref("Batch"), "Queued"), "400": error},
+                params=[PROVINCE], body="ProvinceJobRequest", write=True, tag="jobs",
+                body_required=False)},
+            "/api/v1/provinces/{province_code}/batches/{batch_id}": {"get": _op(
+                "Progress of a province-wide planning run",
+                {"200": _json(_ref("Batch"), "Batch")},
+                params=[PROVINCE, BATCH_ID], tag="jobs")},
             "/api/v1/jobs/{job_id}": {"get": _op(
                 "Job status and progress", {"200": _json(_ref("Job"), "Job")},
                 params=[JOB_ID], tag="jobs")},

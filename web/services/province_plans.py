@@ -80,6 +80,8 @@ def _plannable(regencies: list[Regency]) -> tuple[list[Regency], list[Skipped]]:
 def plan_province(province_code: str, user: User | None, *, week_start: date,
                   time_limit_s: float | None = None) -> Batch:
     """Queue one job per regency of the province that has villages and teams."""
+    if week_start.isoweekday() != 1:
+        raise JobError("minggu harus dimulai hari Senin")
     regencies = list(db.session.scalars(select(Regency).where(
         Regency.province_code == province_code).order_by(Regency.code)))
     if not regencies:
