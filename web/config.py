@@ -23,7 +23,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         # Each uploaded file is refused, unread, past these (a regency has at most about a
         # thousand villages; a province under ten thousand).  See planner.limits.
-        "UPLOAD_MAX_ROWS": 20_000,
+        "UPLOAD_MAX_ROWS": DEFAULT_LIMITS.max_rows,
         "UPLOAD_MAX_COLUMNS": DEFAULT_LIMITS.max_columns,
         "UPLOAD_MAX_CELLS": DEFAULT_LIMITS.max_cells,
         # Problems kept per upload: one entry per kind of problem, the rest only counted.
