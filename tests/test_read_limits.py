@@ -196,3 +196,64 @@ def test_dataset_problems_across_files_are_capped(good_files: dict[str, str],
     error = _refusal(lambda: load_dataset(**good_files, limits=ReadLimits(max_problems=40)))
     assert len(error.problems) == 41
     assert "masalah lain tidak ditampilkan" in error.problems[-1].message_id
+
+
+def test_xlsx_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
+    """A cell of 40,000 characters (Excel stops at 32,767) is refused by the scan."""
+    path = write_xlsx(tmp_path / "long.xlsx", sheet_rows([("kode",), ("x" * 40_000,)]))
+    error = _refusal(lambda: read_table(path))
+    [problem] = error.problems
+    assert problem.row == 2
+    assert "32.767 karakter dalam satu sel" in problem.message_id
+
+
+def test_xlsx_text_past_the_limit_is_refused(tmp_path: Path) -> None:
+    """More characters of cell text than max_text_chars (a zip bomb's signature) is refused."""
+    path = write_xlsx(tmp_path / "text.xlsx", sheet_rows([("kode",), *[("y" * 100,)] * 30]))
+    assert len(read_table(path, limits=ReadLimits(max_text_chars=5000)).rows) == 30
+    error = _refusal(lambda: read_table(path, limits=ReadLimits(max_text_chars=1000)))
+    assert "1.000 karakter teks" in error.problems[0].message_id
+
+
+def _with_shared_strings(path: Path, count: int) -> Path:
+    """Add a shared-strings part of ``count`` texts, declared only by its content type
+    (openpyxl finds it that way), to a workbook whose cells index it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"".join(f"<si><t>teks {i}</t></si>".encode() for i in range(count)) + b"</sst>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_xlsx_shared_strings_are_counted_before_openpyxl_loads_them(tmp_path: Path) -> None:
+    """A workbook with more distinct texts than max_cells is refused from its shared
+    strings, which openpyxl would load whole; with fewer, the texts are read."""
+    rows = ['<row r="1"><c t="s"><v>0</v></c></row>', '<row r="2"><c t="s"><v>1</v></c></row>']
+    small = _with_shared_strings(write_xlsx(tmp_path / "small.xlsx", rows), 40)
+    assert read_table(small, limits=ReadLimits(max_cells=50)).rows == (("teks 1",),)
+    big = _with_shared_strings(write_xlsx(tmp_path / "big.xlsx", rows), 60)
+    error = _refusal(lambda: read_table(big, limits=ReadLimits(max_cells=50)))
+    assert "lebih dari 50 teks berbeda" in error.problems[0].message_id
+
+
+def test_xlsx_package_without_its_sheet_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    """A workbook whose sheet part is missing is refused as an unreadable Excel file."""
+    import zipfile
+
+    source = write_repeated_code_xlsx(tmp_path / "ok.xlsx", 2)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(broken, "w") as new:
+        for name in old.namelist():
+            if not name.startswith("xl/worksheets/"):
+                new.writestr(name, old.read(name))
+    error = _refusal(lambda: read_table(broken))
+    assert "berkas Excel tidak dapat dibaca" in error.problems[0].message_id

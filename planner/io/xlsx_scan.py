@@ -74,13 +74,33 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return out
 
 
+_SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+#: Workbook content types in the order openpyxl looks for them.
+_WORKBOOK_TYPES = ("application/vnd.ms-excel.template.macroEnabled.main+xml",
+                   _SPREADSHEETML + "template.main+xml",
+                   "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                   _SPREADSHEETML + "sheet.main+xml")
+_SHARED_STRINGS_TYPE = _SPREADSHEETML + "sharedStrings+xml"
+
+
 def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
-    """The first worksheet's part and the shared strings part, as openpyxl picks them."""
-    workbook = next((path for kind, path in _relationships(archive, "").values()
-                     if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    """The first worksheet's part and the shared strings part, found as openpyxl finds
+    them: the workbook and the strings by content type, the sheet by relationship."""
+    overrides: dict[str, str] = {}
+    defaults: set[str] = set()
+    for element in _small_xml(archive, "[Content_Types].xml"):
+        kind = element.get("ContentType", "")
+        if _local(element.tag) == "Override":
+            overrides.setdefault(kind, element.get("PartName", "").lstrip("/"))
+        elif _local(element.tag) == "Default":
+            defaults.add(kind)
+    workbook = next((overrides[t] for t in _WORKBOOK_TYPES if overrides.get(t)), None)
+    if workbook is None:
+        if not defaults.intersection(_WORKBOOK_TYPES):
+            raise _UnreadableError("no workbook")
+        workbook = "xl/workbook.xml"
+    strings = overrides.get(_SHARED_STRINGS_TYPE)
     rels = _relationships(archive, workbook)
-    strings = next((path for kind, path in rels.values() if kind.endswith("/sharedStrings")),
-                   None)
     for element in _small_xml(archive, workbook).iter():
         if _local(element.tag) != "sheet":
             continue
