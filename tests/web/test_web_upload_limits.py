@@ -145,3 +145,24 @@ def test_migration_counts_the_problems_of_existing_uploads(tmp_path: Path) -> No
     with app.app_context():
         assert db.session.scalar(select(DataImport.problem_count)) == 3
 
+
+
+def test_a_failure_record_keeps_the_cap_whatever_its_source(tmp_path: Path) -> None:
+    """Problems that did not come through the planner's collector (store-side checks) are
+    cut to UPLOAD_MAX_PROBLEMS too, errors first, with one closing count."""
+    from planner.errors import Problem
+    from web.models import Regency
+    from web.services import imports
+
+    app = build_app(tmp_path, UPLOAD_MAX_PROBLEMS=4)
+    with app.app_context():
+        ensure_regency("36.90", "Kabupaten Tanjung Harapan")
+        problems = [Problem("f.csv", i, None, f"peringatan {i}", f"warning {i}", "warning")
+                    for i in range(10)]
+        problems.append(Problem("f.csv", 99, None, "salah", "wrong"))
+        record = imports._record_failure(db.session.get(Regency, "36.90"), None, [], "",
+                                         problems)
+        assert record.problem_count == 5
+        assert record.problems[0]["message_id"] == "salah"
+        assert record.problems[-1]["message_id"] == (
+            "… dan 7 masalah lain tidak disimpan (batas 4 per unggahan)")
