@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +23,8 @@ from planner.io.layers import WGS84, read_neighbours
 from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
 from planner.io.villages import read_villages
+from planner.limits import DEFAULT_LIMITS, ReadLimits
+from planner.validation import ProblemCollector
 
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
@@ -69,7 +72,7 @@ class Dataset:
 
 
 def _attempt(read: Callable[[str], tuple[T, list[Problem]]], path: str,
-             problems: list[Problem]) -> T | None:
+             problems: ProblemCollector) -> T | None:
     try:
         value, warnings = read(path)
     except InputError as exc:
@@ -80,7 +83,7 @@ def _attempt(read: Callable[[str], tuple[T, list[Problem]]], path: str,
 
 
 def _merge_overrides(backlog: pd.DataFrame | None, extra: pd.DataFrame | None,
-                     source: str, problems: list[Problem]) -> pd.DataFrame:
+                     source: str, problems: ProblemCollector) -> pd.DataFrame:
     columns = ["kode", *OVERRIDE_FIELDS]
     base = (backlog[columns] if backlog is not None
             else pd.DataFrame({c: pd.Series(dtype="str" if c == "kode" else "boolean")
@@ -94,7 +97,7 @@ def _merge_overrides(backlog: pd.DataFrame | None, extra: pd.DataFrame | None,
             clash = (a.notna() & b.notna() & (a != b)).fillna(False)
             for kode in clash[clash].index:
                 row = int(extra.loc[kode, "source_row"])
-                problems.append(Problem(source, row, field, f"{kode}: nilai ini menggantikan "
+                problems.add(Problem(source, row, field, f"{kode}: nilai ini menggantikan "
                                         "nilai di berkas backlog", f"{kode}: this value "
                                         "replaces the one in the backlog file", "warning"))
         base = extra[list(OVERRIDE_FIELDS)].combine_first(base)
@@ -104,21 +107,21 @@ def _merge_overrides(backlog: pd.DataFrame | None, extra: pd.DataFrame | None,
 
 def _check_codes(villages: gpd.GeoDataFrame, backlog: pd.DataFrame | None,
                  extra: pd.DataFrame | None, sources: dict[str, str],
-                 problems: list[Problem]) -> None:
+                 problems: ProblemCollector) -> None:
     known = set(villages["kode"])
     for key, frame in (("backlog", backlog), ("overrides", extra)):
         if frame is None:
             continue
         unknown = frame[~frame["kode"].isin(known)]
         for kode, row in zip(unknown["kode"], unknown["source_row"], strict=True):
-            problems.append(Problem(sources[key], int(row), "kode",
+            problems.add(Problem(sources[key], int(row), "kode",
                                     f"kode desa '{kode}' tidak ada di peta desa",
                                     f"village code '{kode}' is not in the village map"))
     if backlog is not None:
         missing = sorted(known - set(backlog["kode"]))
         if missing:
             shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-            problems.append(Problem(sources["villages"], None, "kode",
+            problems.add(Problem(sources["villages"], None, "kode",
                                     f"{len(missing)} desa tanpa baris backlog: {shown}",
                                     f"{len(missing)} villages have no backlog row: {shown}",
                                     "warning"))
@@ -126,7 +129,7 @@ def _check_codes(villages: gpd.GeoDataFrame, backlog: pd.DataFrame | None,
 
 def _resolve_teams(villages: gpd.GeoDataFrame | None, offices: pd.DataFrame | None,
                    teams: pd.DataFrame, sources: dict[str, str],
-                   problems: list[Problem]) -> pd.DataFrame:
+                   problems: ProblemCollector) -> pd.DataFrame:
     regencies = set(villages["kabupaten_kode"]) if villages is not None else None
     by_key: dict[str, str] = {}
     by_regency: dict[str, list[str]] = {}
@@ -142,7 +145,7 @@ def _resolve_teams(villages: gpd.GeoDataFrame | None, offices: pd.DataFrame | No
                               strict=True):
         found: str | None = None
         if regencies is not None and kab not in regencies:
-            problems.append(Problem(source, int(row), "kabupaten_kode",
+            problems.add(Problem(source, int(row), "kabupaten_kode",
                                     f"kabupaten {kab} tidak ada di peta desa",
                                     f"regency {kab} is not in the village map"))
         if offices is None:
@@ -150,13 +153,13 @@ def _resolve_teams(villages: gpd.GeoDataFrame | None, offices: pd.DataFrame | No
         elif not pd.isna(base):
             found = by_key.get(" ".join(str(base).split()).casefold())
             if found is None:
-                problems.append(Problem(source, int(row), "base",
+                problems.add(Problem(source, int(row), "base",
                                         f"kantor '{base}' tidak ada di berkas kantor",
                                         f"office '{base}' is not in the offices file"))
         elif len(by_regency.get(kab, [])) == 1:
             found = by_regency[kab][0]
         elif len(by_regency.get(kab, [])) > 1:
-            problems.append(Problem(source, int(row), "base",
+            problems.add(Problem(source, int(row), "base",
                                     f"kabupaten {kab} punya beberapa kantor; isi kolom base",
                                     f"regency {kab} has several offices; fill in the base column"))
         resolved.append(found)
@@ -165,12 +168,12 @@ def _resolve_teams(villages: gpd.GeoDataFrame | None, offices: pd.DataFrame | No
 
 def _check_offices(villages: gpd.GeoDataFrame, offices: pd.DataFrame,
                    teams: pd.DataFrame | None, sources: dict[str, str],
-                   problems: list[Problem]) -> None:
+                   problems: ProblemCollector) -> None:
     staffed = set(teams["kabupaten_kode"]) if teams is not None else set()
     with_office = set(offices["kabupaten_kode"])
     for kab in sorted(set(villages["kabupaten_kode"]) - with_office):
         severity: Severity = "error" if kab in staffed else "warning"
-        problems.append(Problem(sources["offices"], None, "kabupaten_kode",
+        problems.add(Problem(sources["offices"], None, "kabupaten_kode",
                                 f"kabupaten {kab} punya desa tetapi tidak punya kantor",
                                 f"regency {kab} has villages but no office", severity))
 
@@ -183,24 +186,30 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
-                 overrides: str | None = None) -> Dataset:
+                 overrides: str | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
-    The error lists every problem of every file (warnings included); nothing is returned
-    half-read.  Paths to polygon layers may be ``PATH:LAYER``.
+    The error lists every problem of every file (warnings included), the same problem on
+    many rows once, at most ``limits.max_problems`` kinds; nothing is returned half-read.
+    Each file is refused unread past ``limits`` (rows, columns, cells).  Paths to polygon
+    layers may be ``PATH:LAYER``.
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
              "overrides": overrides}
     sources = {k: v for k, v in given.items() if v is not None}
-    problems: list[Problem] = []
-    v = _attempt(read_villages, villages, problems)
-    b = _attempt(read_backlog, backlog, problems)
-    o = _attempt(read_offices, offices, problems)
-    h = _attempt(read_harbours, harbours, problems) if harbours else _empty_sites("harbour")
-    t = _attempt(read_teams, teams, problems) if teams else None
-    n = _attempt(read_neighbours, neighbours, problems) if neighbours else None
-    x = _attempt(read_overrides, overrides, problems) if overrides else None
+    problems = ProblemCollector("", limits)
+    v = _attempt(partial(read_villages, limits=limits), villages, problems)
+    b = _attempt(partial(read_backlog, limits=limits), backlog, problems)
+    o = _attempt(partial(read_offices, limits=limits), offices, problems)
+    h = (_attempt(partial(read_harbours, limits=limits), harbours, problems) if harbours
+         else _empty_sites("harbour"))
+    t = _attempt(partial(read_teams, limits=limits), teams, problems) if teams else None
+    n = (_attempt(partial(read_neighbours, limits=limits), neighbours, problems) if neighbours
+         else None)
+    x = (_attempt(partial(read_overrides, limits=limits), overrides, problems) if overrides
+         else None)
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
@@ -208,8 +217,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     if t is not None:
         t = _resolve_teams(v, o, t, sources, problems)
     merged = _merge_overrides(b, x, overrides or "", problems)
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
+    problems.raise_if_errors()
     assert v is not None
     assert b is not None
     assert o is not None
@@ -226,7 +234,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             {"kode": pd.Series(dtype="str"), "name": pd.Series(dtype="str")},
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
-        warnings=tuple(p for p in problems if p.severity == "warning"),
+        warnings=tuple(problems.warnings()),
         sources=sources,
     )
 
@@ -267,9 +275,11 @@ def load_manifest(folder: str | Path) -> dict[str, str]:
     return {key: _resolve(Path(folder), value) for key, value in data.items()}
 
 
-def load_dataset_from_folder(folder: str | Path) -> Dataset:
+def load_dataset_from_folder(folder: str | Path, *,
+                             limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """:func:`load_dataset` on the files named by the folder's ``manifest.toml``."""
     m = load_manifest(folder)
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
-                        neighbours=m.get("neighbours"), overrides=m.get("overrides"))
+                        neighbours=m.get("neighbours"), overrides=m.get("overrides"),
+                        limits=limits)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from planner.errors import InputError, Problem
+from planner.limits import DEFAULT_LIMITS, ReadLimits, number_en, number_id
 
 #: Indonesia's bounding box (degrees): anything outside is not one of our villages.
 INDONESIA_LAT = (-11.0, 6.0)
@@ -60,31 +61,83 @@ KODE_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class ProblemCollector:
-    """Collects the problems of one file; :meth:`raise_if_errors` raises them all at once."""
+class _Group:
+    """One kind of problem: its first occurrence, how often it occurred, its first rows."""
 
-    def __init__(self, file: str) -> None:
+    __slots__ = ("count", "first", "rows")
+
+    def __init__(self, first: Problem) -> None:
+        self.first = first
+        self.count = 1
+        self.rows: list[int] = [] if first.row is None else [first.row]
+
+
+class ProblemCollector:
+    """Collects the problems of one file; :meth:`raise_if_errors` raises them all at once.
+
+    The same problem (severity, file, column and reason) on many rows is kept once, with
+    how many rows have it and the first ``limits.rows_listed`` of them; past
+    ``limits.max_problems`` kinds the rest are only counted, in one closing entry.  So a
+    file of 20,000 bad rows gives a short list in little memory, never 20,000 entries.
+    """
+
+    def __init__(self, file: str, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         self.file = file
-        self.problems: list[Problem] = []
+        self.limits = limits
+        self._groups: dict[tuple[str, str, str | None, str, str], _Group] = {}
+        self._omitted: dict[str, int] = {"error": 0, "warning": 0}
+
+    def add(self, problem: Problem) -> None:
+        """Record a problem found elsewhere (another file's reader, a cross-file check)."""
+        key = (problem.severity, problem.file, problem.column, problem.message_id,
+               problem.message_en)
+        group = self._groups.get(key)
+        if group is not None:
+            group.count += 1
+            if problem.row is not None and len(group.rows) < self.limits.rows_listed:
+                group.rows.append(problem.row)
+        elif len(self._groups) < self.limits.max_problems:
+            self._groups[key] = _Group(problem)
+        else:
+            self._omitted[problem.severity] += 1
 
     def error(self, row: int | None, column: str | None, message_id: str,
               message_en: str) -> None:
         """Record a problem that refuses the import."""
-        self.problems.append(Problem(self.file, row, column, message_id, message_en, "error"))
+        self.add(Problem(self.file, row, column, message_id, message_en, "error"))
 
     def warning(self, row: int | None, column: str | None, message_id: str,
                 message_en: str) -> None:
         """Record a problem worth telling that does not refuse the import."""
-        self.problems.append(Problem(self.file, row, column, message_id, message_en, "warning"))
+        self.add(Problem(self.file, row, column, message_id, message_en, "warning"))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Add problems found elsewhere (e.g. by another reader)."""
-        self.problems.extend(problems)
+        for problem in problems:
+            self.add(problem)
 
     @property
     def has_errors(self) -> bool:
-        """True when at least one problem is an error."""
-        return any(p.severity == "error" for p in self.problems)
+        """True when at least one problem is an error (listed or only counted)."""
+        return self._omitted["error"] > 0 or any(
+            key[0] == "error" for key in self._groups)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every kind of problem once, in the order first found, plus the closing count."""
+        out = [_grouped(g) for g in self._groups.values()]
+        omitted = self._omitted["error"] + self._omitted["warning"]
+        if omitted:
+            out.append(Problem(
+                self.file, None, None,
+                f"… dan {number_id(omitted)} masalah lain tidak ditampilkan (batas "
+                f"{number_id(self.limits.max_problems)} jenis masalah); perbaiki yang di atas "
+                "lalu periksa lagi",
+                f"… and {number_en(omitted)} more problem(s) not shown (limit "
+                f"{number_en(self.limits.max_problems)} kinds of problem); fix those above "
+                "and check again",
+                "error" if self._omitted["error"] else "warning"))
+        return out
 
     def warnings(self) -> list[Problem]:
         """The warnings collected so far."""
@@ -94,6 +147,21 @@ class ProblemCollector:
         """Raise one :class:`InputError` listing every problem when any is an error."""
         if self.has_errors:
             raise InputError(self.problems)
+
+
+def _grouped(group: _Group) -> Problem:
+    first = group.first
+    if group.count == 1:
+        return first
+    rows = ", ".join(str(r) for r in group.rows)
+    tail = ", …" if group.count > len(group.rows) else ""
+    if group.rows:
+        where_id = f"pada {number_id(group.count)} baris: {rows}{tail}"
+        where_en = f"on {number_en(group.count)} rows: {rows}{tail}"
+    else:
+        where_id, where_en = f"{number_id(group.count)} kali", f"{number_en(group.count)} times"
+    return Problem(first.file, first.row, first.column, f"{first.message_id} ({where_id})",
+                   f"{first.message_en} ({where_en})", first.severity)
 
 
 def is_blank(value: object) -> bool:

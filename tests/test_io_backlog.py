@@ -42,7 +42,7 @@ FAILING = [
      "belum_rekam_lk", "matching column"),
     ("split cell missing", [["kode", "belum_rekam_lk", "belum_rekam_pr"], [K1, 4, ""]], 2,
      "belum_rekam_pr", "incomplete"),
-    ("duplicate code", [H, [K1, 10, 1], [K1, 10, 2]], 3, "kode", "duplicate"),
+    ("duplicate code", [H, [K1, 10, 1], [K1, 10, 2]], 2, "kode", "duplicate"),
     ("override word", [[*H, "pulau"], [K1, 10, 1, "mungkin"]], 2, "pulau", "not yes/no"),
     ("extra cells", [H, [K1, 10, 1, "surplus"]], 2, None, "more cells"),
     ("no data rows", [H], None, None, "no data rows"),
@@ -65,12 +65,15 @@ def test_failing_backlog_names_file_row_and_column(
     assert all(p.message_id for p in info.value.problems)
 
 
-def test_duplicate_codes_are_reported_on_every_row(tmp_path: Path) -> None:
-    """Every row of a duplicated village code gets its own error."""
+def test_duplicate_codes_are_one_error_naming_every_row(tmp_path: Path) -> None:
+    """A duplicated village code is one error, on its first row, naming each of its rows."""
     path = write_csv(tmp_path / "b.csv", [H, [K1, 10, 1], [K2, 10, 1], [K1, 10, 2]])
     with pytest.raises(InputError) as info:
         read_backlog(path)
-    assert sorted(p.row for p in info.value.errors if "duplicate" in p.message_en) == [2, 4]
+    duplicates = [p for p in info.value.errors if "duplicate" in p.message_en]
+    assert [p.row for p in duplicates] == [2]
+    assert "muncul 2 kali (baris 2, 4)" in duplicates[0].message_id
+    assert "appears 2 times (rows 2, 4)" in duplicates[0].message_en
 
 
 def test_all_problems_of_a_file_come_together(tmp_path: Path) -> None:

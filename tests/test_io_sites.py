@@ -50,7 +50,7 @@ SITE_FAILING = [
     ("not a number", [OFFICE_H, ["36.01", "A", "utara", 106.1]], 2, "lat", "not numbers"),
     ("blank coordinates", [OFFICE_H, ["36.01", "A", "", ""]], 2, "lat", "blank"),
     ("blank name", [OFFICE_H, ["36.01", "", -6.3, 106.1]], 2, "name", "blank"),
-    ("duplicate id", [OFFICE_H, ["36.01", "A", -6.3, 106.1], ["36.02", "A", -6.3, 106.2]], 3,
+    ("duplicate id", [OFFICE_H, ["36.01", "A", -6.3, 106.1], ["36.02", "A", -6.3, 106.2]], 2,
      "name", "duplicate"),
 ]
 
@@ -104,7 +104,7 @@ TEAM_FAILING = [
     ("fractional kits", [TEAM_H, ["36.01", "A", 1.5, "ya"]], 2, "recording_kits", "at least 1"),
     ("boat word", [TEAM_H, ["36.01", "A", 1, "kadang"]], 2, "boat_capable", "not yes/no"),
     ("bad regency", [TEAM_H, ["x", "A", 1, "ya"]], 2, "kabupaten_kode", "digits"),
-    ("duplicate team", [TEAM_H, ["36.01", "A", 1, "ya"], ["36.01", "A", 1, "ya"]], 3, "team",
+    ("duplicate team", [TEAM_H, ["36.01", "A", 1, "ya"], ["36.01", "A", 1, "ya"]], 2, "team",
      "duplicate"),
     ("bad workdays", [[*TEAM_H, "workdays"], ["36.01", "A", 1, "ya", "Jum-Sen"]], 2,
      "workdays", "unreadable"),

@@ -228,8 +228,8 @@ def test_collector_raises_once_with_every_problem() -> None:
     collector = ProblemCollector("f.csv")
     collector.warning(2, "kode", "w", "w")
     collector.raise_if_errors()
-    collector.error(3, "kode", "e", "e")
-    collector.error(4, "kode", "e", "e")
+    collector.error(3, "kode", "e3", "e3")
+    collector.error(4, "kode", "e4", "e4")
     with pytest.raises(InputError) as info:
         collector.raise_if_errors()
     assert len(info.value.problems) == 3

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from planner.limits import DEFAULT_LIMITS
+
 #: Placeholder; a real installation gets a random key kept in ``instance/secret_key``.
 DEV_SECRET_KEY = "dev-only-change-me"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +21,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         # Uploads: village layers of a whole regency stay well under this.
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Each uploaded file is refused, unread, past these (a regency has at most about a
+        # thousand villages; a province under ten thousand).  See planner.limits.
+        "UPLOAD_MAX_ROWS": DEFAULT_LIMITS.max_rows,
+        "UPLOAD_MAX_COLUMNS": DEFAULT_LIMITS.max_columns,
+        "UPLOAD_MAX_CELLS": DEFAULT_LIMITS.max_cells,
+        # Problems kept per upload: one entry per kind of problem, the rest only counted.
+        "UPLOAD_MAX_PROBLEMS": DEFAULT_LIMITS.max_problems,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,

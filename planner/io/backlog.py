@@ -20,6 +20,7 @@ from planner.io.cells import (
 )
 from planner.io.overrides import OVERRIDE_FIELDS, override_columns
 from planner.io.tables import read_table
+from planner.limits import DEFAULT_LIMITS, ReadLimits
 from planner.validation import ProblemCollector, match_headers
 
 COUNT_FIELDS: tuple[str, ...] = ("wajib_ktp", "sudah_rekam", "belum_rekam")
@@ -102,20 +103,22 @@ def _check_row_sums(counts: dict[str, list[int | None]], found: dict[str, str],
     counts["belum_rekam"] = belum
 
 
-def read_backlog(path: str) -> tuple[pd.DataFrame, list[Problem]]:
+def read_backlog(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a backlog CSV/XLSX into one row per village, plus the warnings.
 
     Columns: ``kode`` (dotted), ``desa``/``kecamatan``/``kabupaten`` (may be NA),
     ``wajib_ktp`` and ``sudah_rekam`` (nullable Int64), ``belum_rekam`` (int64), the
     nullable boolean overrides ``island``, ``border``, ``coastal``, ``remote``, ``hilly``,
     and ``source_row`` (spreadsheet row).  Raises one :class:`~planner.errors.InputError`
-    listing every problem; files with personal data are refused outright.
+    listing every problem (grouped and bounded by ``limits``, as is the file's size); files
+    with personal data are refused outright.
     """
-    table = read_table(path)
+    table = read_table(path, limits=limits)
     found = match_headers(table.headers, BACKLOG_ALIASES)
     has_counts = any(f.split("_")[0] in ("wajib", "sudah", "belum") for f in found)
     refuse_personal_data(table.columns(), table.source, lists_people=None if has_counts else True)
-    collector = ProblemCollector(table.source)
+    collector = ProblemCollector(table.source, limits)
     collector.extend(table.warnings)
     required: dict[str, tuple[str, ...]] = {"kode": BACKLOG_ALIASES["kode"]}
     derivable = ("belum_rekam_lk" in found) or ("wajib_ktp" in found and "sudah_rekam" in found)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from planner.errors import InputError, Problem
 from planner.io.tables import Table
+from planner.limits import number_en, number_id
 from planner.validation import (
     COUNT_MESSAGES,
     KodeLevel,
@@ -104,15 +105,23 @@ def text_column(table: Table, header: str | None) -> list[str | None]:
 
 def duplicate_rows(values: Sequence[str | None], rows: Sequence[int], header: str,
                    collector: ProblemCollector, what: tuple[str, str]) -> None:
-    """Record an error on *every* row whose value appears more than once."""
+    """Record one error per value that appears more than once, on its first row, with how
+    often it appears and its first rows (``muncul 5.000 kali: baris 2, 3, 4, …``).
+
+    One entry per value, not one per row listing every other row: 5,000 copies of one code
+    made a message of 25 million row numbers.
+    """
     where: dict[str, list[int]] = {}
     for value, row in zip(values, rows, strict=True):
         if value is not None:
             where.setdefault(value, []).append(row)
+    listed = collector.limits.rows_listed
     for value, found in where.items():
         if len(found) > 1:
-            for row in found:
-                others = ", ".join(str(r) for r in found if r != row)
-                collector.error(row, header,
-                                f"{what[0]} '{value}' ganda (juga di baris {others})",
-                                f"duplicate {what[1]} '{value}' (also on row {others})")
+            shown = ", ".join(str(r) for r in found[:listed])
+            tail = ", …" if len(found) > listed else ""
+            collector.error(found[0], header,
+                            f"{what[0]} '{value}' ganda: muncul {number_id(len(found))} kali "
+                            f"(baris {shown}{tail})",
+                            f"duplicate {what[1]} '{value}': appears {number_en(len(found))} "
+                            f"times (rows {shown}{tail})")

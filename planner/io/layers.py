@@ -16,6 +16,7 @@ import pyogrio
 import shapely
 
 from planner.errors import InputError, Problem
+from planner.limits import DEFAULT_LIMITS, ReadLimits, too_large
 from planner.validation import INDONESIA_LAT, INDONESIA_LON, ProblemCollector, is_blank
 
 WGS84 = "EPSG:4326"
@@ -41,9 +42,33 @@ def _fail(source: str, message_id: str, message_en: str) -> InputError:
     return InputError([Problem(source, None, None, message_id, message_en)])
 
 
+def _check_size(path: str, layer: str, source: str, limits: ReadLimits) -> None:
+    """Refuse a layer with too many features or attributes before reading it."""
+    try:
+        info = pyogrio.read_info(path, layer=layer, force_feature_count=True)
+    except Exception as exc:
+        raise _fail(source, f"layer tidak dapat dibaca ({type(exc).__name__})",
+                    f"cannot read the layer ({type(exc).__name__})") from exc
+    features, fields = int(info["features"]), len(info["fields"])
+    if features > limits.max_rows:
+        raise InputError([too_large(source, features, limits.max_rows, "fitur (baris)",
+                                    "features (rows)")])
+    if fields > limits.max_columns:
+        raise InputError([too_large(source, fields, limits.max_columns, "kolom atribut",
+                                    "attribute columns")])
+    if features * fields > limits.max_cells:
+        raise InputError([too_large(source, features * fields, limits.max_cells,
+                                    "sel atribut (fitur × kolom)",
+                                    "attribute cells (features × columns)")])
+
+
 def open_layer(spec: str, layer: str | None = None, *,
-               defaults: tuple[str, ...] = DEFAULT_LAYERS) -> tuple[gpd.GeoDataFrame, str]:
-    """Read a layer as-is; returns the frame and the source text used in messages."""
+               defaults: tuple[str, ...] = DEFAULT_LAYERS,
+               limits: ReadLimits = DEFAULT_LIMITS) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a layer as-is; returns the frame and the source text used in messages.
+
+    The layer's feature and attribute counts are checked against ``limits`` first.
+    """
     path, spec_layer = split_layer_path(spec)
     layer = layer or spec_layer
     source = f"{path}:{layer}" if layer else path
@@ -68,6 +93,7 @@ def open_layer(spec: str, layer: str | None = None, *,
     elif layer not in names:
         raise _fail(source, f"layer '{layer}' tidak ada; layer yang ada: {', '.join(names)}",
                     f"no layer '{layer}'; layers present: {', '.join(names)}")
+    _check_size(path, layer, source, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -166,11 +192,14 @@ def _fix_swapped(geoms: gpd.GeoSeries, rows: np.ndarray,
     return out
 
 
-def read_neighbours(spec: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def read_neighbours(spec: str, layer: str | None = None, *,
+                    limits: ReadLimits = DEFAULT_LIMITS
+                    ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Neighbouring regencies/provinces: ``kode`` (text as given), ``name``, ``geometry``."""
-    frame, source = open_layer(spec, layer, defaults=("neighbour_regencies", "neighbours"))
+    frame, source = open_layer(spec, layer, defaults=("neighbour_regencies", "neighbours"),
+                               limits=limits)
     frame = to_wgs84(frame, source)
-    collector = ProblemCollector(source)
+    collector = ProblemCollector(source, limits)
     lower = {str(c).casefold(): str(c) for c in frame.columns}
     kode_col = next((lower[c] for c in ("kode", "kode_wilayah", "kdpkab", "kdppum")
                      if c in lower), None)

@@ -18,6 +18,7 @@ from planner.io.cells import (
     require_headers,
 )
 from planner.io.tables import Table, read_table
+from planner.limits import DEFAULT_LIMITS, ReadLimits
 from planner.validation import ProblemCollector, match_headers
 
 #: Override fields, in output order, with their accepted header names.
@@ -45,16 +46,17 @@ def override_columns(table: Table, collector: ProblemCollector) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def read_overrides(path: str) -> tuple[pd.DataFrame, list[Problem]]:
+def read_overrides(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
+                   ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read an overrides CSV/XLSX: a code column plus any of the five flag columns.
 
     Returns ``kode``, ``island``, ``border``, ``coastal``, ``remote``, ``hilly`` (nullable
     booleans) and ``source_row``, plus the warnings; raises one
     :class:`~planner.errors.InputError` listing every problem.
     """
-    table = read_table(path)
+    table = read_table(path, limits=limits)
     refuse_personal_data(table.columns(), table.source)
-    collector = ProblemCollector(table.source)
+    collector = ProblemCollector(table.source, limits)
     collector.extend(table.warnings)
     found = match_headers(table.headers, KODE_ALIASES)
     require_headers(found, KODE_ALIASES, table.headers, collector)

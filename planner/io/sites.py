@@ -21,6 +21,7 @@ from planner.io.cells import (
 )
 from planner.io.schedule import parse_hhmm, parse_workdays
 from planner.io.tables import Table, read_table
+from planner.limits import DEFAULT_LIMITS, ReadLimits
 from planner.validation import (
     ProblemCollector,
     check_point,
@@ -54,11 +55,11 @@ TEAM_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _start(path: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
-           ) -> tuple[Table, dict[str, str], ProblemCollector]:
-    table = read_table(path)
+def _start(path: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...],
+           limits: ReadLimits) -> tuple[Table, dict[str, str], ProblemCollector]:
+    table = read_table(path, limits=limits)
     refuse_personal_data(table.columns(), table.source, lists_people=False)
-    collector = ProblemCollector(table.source)
+    collector = ProblemCollector(table.source, limits)
     collector.extend(table.warnings)
     found = match_headers(table.headers, aliases)
     require_headers(found, {k: aliases[k] for k in required}, table.headers, collector)
@@ -82,14 +83,16 @@ def _ids(table: Table, found: dict[str, str], key: str, names: list[str | None],
     return ids
 
 
-def read_sites(path: str, *, kind: str = "office") -> tuple[pd.DataFrame, list[Problem]]:
+def read_sites(path: str, *, kind: str = "office", limits: ReadLimits = DEFAULT_LIMITS
+               ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read offices (``kind="office"``) or harbours (``kind="harbour"``).
 
     Columns: ``office_id``/``harbour_id`` (given, or a slug of the name), ``kabupaten_kode``,
     ``name``, ``lon``, ``lat``.  Points with lat/lng swapped are swapped back with a warning;
     points outside Indonesia are errors.
     """
-    table, found, collector = _start(path, SITE_ALIASES, ("kabupaten_kode", "name", "lat", "lon"))
+    table, found, collector = _start(path, SITE_ALIASES, ("kabupaten_kode", "name", "lat", "lon"),
+                                       limits)
     kab = kode_column(table, found["kabupaten_kode"], collector, level="kabupaten")
     names = _names(table, found["name"], collector)
     what = ("id kantor", "office id") if kind == "office" else ("id pelabuhan", "harbour id")
@@ -125,14 +128,16 @@ def read_sites(path: str, *, kind: str = "office") -> tuple[pd.DataFrame, list[P
     return frame, collector.warnings()
 
 
-def read_offices(path: str) -> tuple[pd.DataFrame, list[Problem]]:
+def read_offices(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Civil-registration offices: ``office_id``, ``kabupaten_kode``, ``name``, ``lon``, ``lat``."""
-    return read_sites(path, kind="office")
+    return read_sites(path, kind="office", limits=limits)
 
 
-def read_harbours(path: str) -> tuple[pd.DataFrame, list[Problem]]:
+def read_harbours(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
     """Harbours: ``harbour_id``, ``kabupaten_kode``, ``name``, ``lon``, ``lat``."""
-    return read_sites(path, kind="harbour")
+    return read_sites(path, kind="harbour", limits=limits)
 
 
 def _positive_ints(table: Table, header: str | None, collector: ProblemCollector, *,
@@ -192,7 +197,8 @@ def _team_settings(table: Table, found: dict[str, str], collector: ProblemCollec
     return out
 
 
-def read_teams(path: str) -> tuple[pd.DataFrame, list[Problem]]:
+def read_teams(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
+               ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read mobile recording teams.
 
     Columns: ``team_id`` (given, or a slug of the name), ``name``, ``kabupaten_kode``,
@@ -202,7 +208,8 @@ def read_teams(path: str) -> tuple[pd.DataFrame, list[Problem]]:
     ``day_end`` ('HH:MM' or None), ``daily_cap`` (nullable Int64), ``minutes_per_person``
     (float, NaN when not given) and ``source_row``.
     """
-    table, found, collector = _start(path, TEAM_ALIASES, ("name", "kabupaten_kode", "kits"))
+    table, found, collector = _start(path, TEAM_ALIASES, ("name", "kabupaten_kode", "kits"),
+                                       limits)
     names = _names(table, found["name"], collector)
     ids = _ids(table, found, "team_id", names, collector, ("id tim", "team id"))
     kab = kode_column(table, found["kabupaten_kode"], collector, level="kabupaten")

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.errors import InputError, Problem
+from planner.io.xlsx_scan import scan_xlsx
+from planner.limits import DEFAULT_LIMITS, XLSX_MAX_COLUMNS, ReadLimits, too_large
 from planner.validation import ProblemCollector, is_blank
 
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
@@ -103,44 +105,98 @@ def _assemble(source: str, raw_rows: Iterable[tuple[int, Sequence[object]]],
                  tuple(collector.warnings()))
 
 
-def _read_csv(path: Path, source: str) -> Table:
-    collector = ProblemCollector(source)
+def _last_filled(raw: Sequence[object]) -> int:
+    """1 + the index of the last non-blank cell; 0 for a blank row."""
+    for i in range(len(raw) - 1, -1, -1):
+        if not is_blank(raw[i]):
+            return i + 1
+    return 0
+
+
+def _bounded(source: str, raw_rows: Iterable[tuple[int, Sequence[object]]],
+             limits: ReadLimits) -> Iterator[tuple[int, Sequence[object]]]:
+    """Pass rows on until the file passes a limit, then refuse it (nothing more is read)."""
+    filled = width = 0
+    for number, raw in raw_rows:
+        last = _last_filled(raw)
+        if last:
+            filled += 1
+            width = max(width, last)
+            if last > limits.max_columns:
+                raise InputError([too_large(source, last, limits.max_columns,
+                                            "kolom berisi dalam satu baris",
+                                            "filled columns in one row", row=number)])
+            if filled - 1 > limits.max_rows:  # the first filled row is the header
+                raise InputError([too_large(source, None, limits.max_rows, "baris data",
+                                            "data rows")])
+            if (filled - 1) * width > limits.max_cells:
+                raise InputError([too_large(source, None, limits.max_cells,
+                                            "sel (baris × kolom)", "cells (rows × columns)")])
+        yield number, raw
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in io.StringIO(text) if line.strip()), "")
+
+
+def _lines(text: str, delimiter: str, source: str, limits: ReadLimits) -> Iterator[str]:
+    """The text's lines; a line with more delimiters than a sheet has columns is refused
+    before the CSV reader splits it into millions of strings."""
+    most = max(XLSX_MAX_COLUMNS, limits.max_columns)
+    for line in io.StringIO(text, newline=""):
+        if line.count(delimiter) >= most:
+            raise InputError([too_large(source, None, most, "sel dalam satu baris",
+                                        "cells in one row")])
+        yield line
+
+
+def _read_csv(path: Path, source: str, limits: ReadLimits) -> Table:
+    collector = ProblemCollector(source, limits)
     text = _decode(path.read_bytes(), source, collector)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    delimiter = sniff_delimiter(_first_line(text))
+    reader = csv.reader(_lines(text, delimiter, source, limits), delimiter=delimiter)
     try:
-        raw = [(n, r) for n, r in enumerate(reader, start=1)]
+        return _assemble(source, _bounded(source, enumerate(reader, start=1), limits),
+                         collector)
     except csv.Error as exc:
         raise _fail(source, f"CSV tidak dapat dibaca: {exc}", f"unreadable CSV: {exc}") from exc
-    return _assemble(source, raw, collector)
 
 
-def _read_xlsx(path: Path, source: str) -> Table:
+def _read_xlsx(path: Path, source: str, limits: ReadLimits) -> Table:
     import openpyxl  # imported here: only spreadsheet users pay for it
 
-    collector = ProblemCollector(source)
+    extent = scan_xlsx(path, source, limits)  # refuses a file past a limit, unread
+    collector = ProblemCollector(source, limits)
+    if extent.last_row == 0:
+        return _assemble(source, [], collector)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
-                sheet = book.worksheets[0]
-                start = sheet.min_row or 1
-                raw = [(n, r) for n, r in enumerate(sheet.iter_rows(values_only=True),
-                                                    start=start)]
+                # Explicit bounds: the <dimension> a file declares may be wrong or hostile
+                # (openpyxl would pad every row to it); rows are numbered from 1 as shown.
+                rows = book.worksheets[0].iter_rows(
+                    min_row=1, max_row=extent.last_row, min_col=1, max_col=extent.width,
+                    values_only=True)
+                return _assemble(source, _bounded(source, enumerate(rows, start=1), limits),
+                                 collector)
             finally:
                 book.close()
+    except InputError:
+        raise
     except Exception as exc:  # any reader failure is the user's file, never a traceback
         raise _fail(source, f"berkas Excel tidak dapat dibaca ({type(exc).__name__})",
                     f"cannot read the Excel file ({type(exc).__name__})") from exc
-    return _assemble(source, raw, collector)
 
 
-def read_table(path: str | Path) -> Table:
+def read_table(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """Read a CSV (``,``/``;``/tab, UTF-8 or Windows-1252) or XLSX file's first sheet.
 
     Blank rows are skipped but still counted, so row numbers match what a person sees in a
     spreadsheet.  Cells keep their type (XLSX) or stay text (CSV); blank cells are ``None``.
+    A file past ``limits`` (rows, filled columns, cells) is refused as soon as reading
+    passes the limit; an XLSX file is measured before openpyxl reads it.
     """
     p = Path(path)
     source = str(path)
@@ -148,12 +204,12 @@ def read_table(path: str | Path) -> Table:
         raise _fail(source, "berkas tidak ditemukan", "file not found")
     suffix = p.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(p, source)
+        return _read_xlsx(p, source, limits)
     if suffix == ".xls":
         raise _fail(source, "format .xls lama tidak didukung; simpan sebagai .xlsx atau CSV",
                     "old .xls format is not supported; save as .xlsx or CSV")
     try:
-        return _read_csv(p, source)
+        return _read_csv(p, source, limits)
     except OSError as exc:
         raise _fail(source, f"berkas tidak dapat dibaca ({exc.strerror})",
                     f"cannot read the file ({exc.strerror})") from exc

@@ -17,6 +17,7 @@ from planner.io.cells import (
 )
 from planner.io.layers import WGS84, clean_polygons, open_layer, to_wgs84
 from planner.io.tables import Table
+from planner.limits import DEFAULT_LIMITS, ReadLimits
 from planner.validation import (
     KodeLevel,
     ProblemCollector,
@@ -102,21 +103,22 @@ def _hilly(table: Table, found: dict[str, str], collector: ProblemCollector) -> 
     return [False] * len(table.rows)
 
 
-def read_villages(path: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def read_villages(path: str, layer: str | None = None, *, limits: ReadLimits = DEFAULT_LIMITS
+                  ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read village polygons from GeoPackage (``PATH[:LAYER]``), GeoJSON or zipped Shapefile.
 
     Returns the villages in EPSG:4326, sorted by ``kode`` with a RangeIndex and the columns
     of :data:`VILLAGE_COLUMNS`, plus the warnings.  Raises one
     :class:`~planner.errors.InputError` listing every problem of the file.
     """
-    raw, source = open_layer(path, layer)
+    raw, source = open_layer(path, layer, limits=limits)
     attributes = raw.drop(columns=raw.geometry.name)
     table = Table(source, tuple(str(c) for c in attributes.columns),
                   tuple(attributes.itertuples(index=False, name=None)),
                   tuple(range(2, len(raw) + 2)))
     refuse_personal_data(table.columns(), source, lists_people=False)
     frame = to_wgs84(raw, source)
-    collector = ProblemCollector(source)
+    collector = ProblemCollector(source, limits)
     found = match_headers(table.headers, VILLAGE_ALIASES)
     require_headers(found, _REQUIRED, table.headers, collector)
     if not table.rows:

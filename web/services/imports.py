@@ -1,6 +1,9 @@
 """Bring a regency's files in: read and check them with the planner, then store them in
 one transaction.  A refused or crashed upload changes no village, count, office or team;
-only its record (status ``failed`` with every problem) is kept so the clerk can see why.
+only its record (status ``failed`` with its problems) is kept so the clerk can see why.
+
+Each file is refused unread past the ``UPLOAD_MAX_*`` limits of the configuration, and an
+upload keeps at most ``UPLOAD_MAX_PROBLEMS`` problems (one per kind, the rest counted).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import IO, Any
 
 import pandas as pd
 import shapely
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from planner.dataset import Dataset, load_dataset
 from planner.errors import InputError, Problem
+from planner.limits import ReadLimits, number_en, number_id
 from planner.params import PlanningParams
 from planner.workflow import classify_dataset
 from web.extensions import db
@@ -100,7 +105,7 @@ def import_upload(regency: Regency, user: User | None, files: Mapping[str, Uploa
                 Problem(role, None, None, "berkas wajib belum dipilih",
                         "required file not chosen") for role in missing])
         try:
-            dataset = load_dataset(**paths)
+            dataset = load_dataset(**paths, limits=upload_limits())
         except InputError as exc:
             return _record_failure(regency, user, listing, code_list,
                                    _readable(exc.problems, folder))
@@ -123,7 +128,7 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
                 f"the village file has no village of regency {regency.code}")])
         record = DataImport(regency_code=regency.code, uploaded_by_id=user.id if user else None,
                             status=ImportStatus.DONE, files=files,
-                            problems=[p.to_dict() for p in warnings], code_list=code_list,
+                            problems=_stored(warnings), code_list=code_list,
                             village_count=len(mine))
         db.session.add(record)
         if "kabupaten" in mine.columns and isinstance(mine["kabupaten"].iloc[0], str):
@@ -151,6 +156,38 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
     return record
 
 
+def upload_limits() -> ReadLimits:
+    """The read limits of this app's configuration (``UPLOAD_MAX_*``)."""
+    config = current_app.config
+    return ReadLimits(max_rows=int(config["UPLOAD_MAX_ROWS"]),
+                      max_columns=int(config["UPLOAD_MAX_COLUMNS"]),
+                      max_cells=int(config["UPLOAD_MAX_CELLS"]),
+                      max_problems=int(config["UPLOAD_MAX_PROBLEMS"]))
+
+
+def _stored(problems: list[Problem]) -> list[dict[str, Any]]:
+    """At most ``UPLOAD_MAX_PROBLEMS`` problems, errors first, plus one closing count.
+
+    The planner already groups and caps what it reports; this bounds what the record
+    keeps whatever its source (several files, the store's own checks).
+    """
+    cap = int(current_app.config["UPLOAD_MAX_PROBLEMS"])
+    ordered = sorted(problems, key=lambda p: p.severity != "error")
+    if len(ordered) <= cap + 1:  # the planner's own list: ``cap`` kinds and its count
+        return [p.to_dict() for p in ordered]
+    kept = [p.to_dict() for p in ordered[:cap]]
+    rest = ordered[cap:]
+    if rest:
+        kept.append(Problem(
+            "", None, None,
+            f"… dan {number_id(len(rest))} masalah lain tidak disimpan (batas "
+            f"{number_id(cap)} per unggahan)",
+            f"… and {number_en(len(rest))} more problem(s) not kept (limit {number_en(cap)} "
+            "per upload)", "error" if any(p.severity == "error" for p in rest)
+            else "warning").to_dict())
+    return kept
+
+
 def _copy(source: IO[bytes], target: IO[bytes]) -> int:
     size = 0
     while chunk := source.read(1024 * 1024):
@@ -176,7 +213,7 @@ def _record_failure(regency: Regency, user: User | None, files: list[dict[str, A
                     code_list: str, problems: list[Problem]) -> DataImport:
     record = DataImport(regency_code=regency.code, uploaded_by_id=user.id if user else None,
                         status=ImportStatus.FAILED, files=files, code_list=code_list,
-                        problems=[p.to_dict() for p in problems], village_count=0)
+                        problems=_stored(problems), village_count=0)
     db.session.add(record)
     db.session.commit()
     return record
