@@ -26,6 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``flask --app web db upgrade`` create or upgrade it.
     """
     app = Flask(__name__, instance_relative_config=True)
+    from web import routing
+
+    routing.init_app(app)  # before any blueprint adds a rule
     app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, redirect, request, url_for
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
+from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as BaseResponse
 
 from web.extensions import db
@@ -40,6 +44,27 @@ def load_user(token: str) -> object | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path of this site, else ``fallback`` (no open redirect).
+
+    Browsers drop tabs and line breaks from URLs and read ``\\`` as ``/``, so
+    ``/%09/evil.example`` (a tab) would become ``//evil.example``: a control character, a
+    Unicode line or format character or a backslash sends the user to ``fallback``.  A line
+    break is a forged request (it can never be put in a header): 400.
+    """
+    if not target:
+        return fallback
+    if "\r" in target or "\n" in target:
+        abort(400)
+    if any(c == "\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/")
+            or target.startswith("//")):
+        return fallback
+    return iri_to_uri(target)  # other letters percent-encoded: the header stays ASCII
 
 
 def _unauthorized() -> BaseResponse | tuple[dict[str, str], int]:

@@ -13,6 +13,7 @@ from wtforms.validators import Length
 
 from web.extensions import limiter, login_limit_key
 from web.forms import required
+from web.security import safe_next
 from web.services.accounts import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
@@ -31,12 +32,6 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.dashboard")
-
-
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit, key_func=login_limit_key, methods=["POST"])
 def login() -> str | Response:
@@ -48,7 +43,7 @@ def login() -> str | Response:
         user = authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("main.dashboard")))
         flash(_("Nama pengguna atau kata sandi salah, atau akun dinonaktifkan."), "error")
     return render_template("auth/login.html", form=form)
 
