@@ -4,11 +4,17 @@ server's files."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from flask import Flask
-from web_fixtures import PASSWORD, World, login
+from web_fixtures import PASSWORD, REPO, World, login
 
 from web.routing import MAX_ID, at_most
 
@@ -131,3 +137,41 @@ def test_id_pattern_matches_exactly_the_numbers_up_to_its_bound(bound: int) -> N
     for n in sorted(numbers):
         assert bool(pattern.match(str(n))) == (n <= bound), n
     assert not pattern.match("")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_running_server_names_no_version(tmp_path) -> None:
+    """``python -m web`` (a real process on a free port) answers with a ``Server`` header
+    that names no framework or Python version, and /health shows no path."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "JEMPUT_BOLA_PORT": str(port),
+           "JEMPUT_BOLA_SECRET_KEY": "server-header-test", "JEMPUT_BOLA_FIRST_RUN_PLAN_S": "0",
+           "JEMPUT_BOLA_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}"}
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "web"], cwd=tmp_path, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health",
+                                            timeout=5) as response:
+                    server, body = response.headers["Server"], response.read().decode()
+                    break
+            except OSError:
+                assert process.poll() is None, (tmp_path / "server.log").read_text()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    assert server == "Jemput Bola"
+    assert not re.search(r"\d", server)
+    assert str(REPO) not in body
+    assert str(tmp_path) not in body
