@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is None and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
+    _trust_proxies(app)
     from web import cli, errors, i18n, security
     from web.database import init_database
     from web.extensions import csrf, limiter, login_manager
@@ -59,6 +60,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.extensions["planning_worker"] = PlanningWorker(app)
         app.extensions["planning_worker"].start()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (nginx, a load balancer), take the client
+    address, scheme, host and port from their ``X-Forwarded-*`` headers: HTTPS is then seen
+    as HTTPS (no redirect loop with ``FORCE_HTTPS``) and the login limit counts per client,
+    not per proxy.  0 (the default) trusts no such header: a client could forge them."""
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count,  # type: ignore[method-assign]
+                                x_proto=count, x_host=count, x_port=count)
 
 
 def _instance_secret_key(app: Flask) -> str:

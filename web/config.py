@@ -23,6 +23,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "FORCE_HTTPS": False,
+        # reverse proxies in front of the app whose X-Forwarded-* headers are believed
+        "TRUSTED_PROXIES": 0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
