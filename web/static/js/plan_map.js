@@ -10,6 +10,8 @@
                  "#7fc97f", "#beaed4", "#fdc086", "#386cb0", "#f0027f", "#bf5b17",
                  "#666666", "#1a9850", "#762a83", "#e08214", "#35978f", "#c51b7d"];
 
+  // Leaflet writes popup, tooltip and divIcon strings as HTML: everything from the data
+  // goes through here, numbers too
   function text(value) {
     var span = document.createElement("span");
     span.textContent = value === null || value === undefined ? "" : String(value);
@@ -52,11 +54,11 @@
         r.stops.forEach(function (s) {
           var icon = L.divIcon({ className: "stop-icon c" + (r.colour % PALETTE.length) +
                                  (s.pinned ? " pinned" : ""),
-                                 html: "<span>" + s.sequence + "</span>", iconSize: [22, 22] });
+                                 html: "<span>" + text(s.sequence) + "</span>", iconSize: [22, 22] });
           L.marker([s.lat, s.lon], { icon: icon, title: r.label + " · " + s.sequence + ". " + s.desa })
-            .bindPopup("<strong>" + s.sequence + ". " + text(s.desa) + "</strong><br>" + text(r.label) +
+            .bindPopup("<strong>" + text(s.sequence) + ". " + text(s.desa) + "</strong><br>" + text(r.label) +
                        "<br>" + text(d.labelEta) + " " + clock(s.arrival_s) + " · " +
-                       text(d.labelRecordings) + " " + s.expected_recordings)
+                       text(d.labelRecordings) + " " + text(s.expected_recordings))
             .addTo(map);
         });
       });
