@@ -109,6 +109,11 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's current password."""
+    return check_password_hash(user.password_hash, password)
+
+
 def end_sessions(user: User) -> None:
     """Invalidate every session of the user on the server side (logout everywhere)."""
     user.session_version += 1
@@ -124,7 +129,7 @@ def set_active(user: User, *, active: bool) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Change the password and end the other sessions."""
+    """Change the password and end every session of the account (``session_version``)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"kata sandi paling sedikit {MIN_PASSWORD_LENGTH} karakter")
     user.password_hash = hash_password(password)
