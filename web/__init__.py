@@ -26,6 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``flask --app web db upgrade`` create or upgrade it.
     """
     app = Flask(__name__, instance_relative_config=True)
+    from web import routing
+
+    routing.init_app(app)  # before any blueprint adds a rule
     app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -36,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is None and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
+    _trust_proxies(app)
     from web import cli, errors, i18n, security
     from web.database import init_database
     from web.extensions import csrf, limiter, login_manager
@@ -64,6 +68,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.extensions["planning_worker"] = PlanningWorker(app)
         app.extensions["planning_worker"].start()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (nginx, a load balancer), take the client
+    address, scheme, host and port from their ``X-Forwarded-*`` headers: HTTPS is then seen
+    as HTTPS (no redirect loop with ``FORCE_HTTPS``) and the login limit counts per client,
+    not per proxy.  0 (the default) trusts no such header: a client could forge them."""
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count,  # type: ignore[method-assign]
+                                x_proto=count, x_host=count, x_port=count)
 
 
 def _instance_secret_key(app: Flask) -> str:

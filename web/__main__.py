@@ -10,7 +10,19 @@ from __future__ import annotations
 
 import os
 
+from werkzeug.serving import WSGIRequestHandler
+
 from web import create_app
+
+#: What the ``Server`` header says: the product, no framework or Python version.
+SERVER_NAME = "Jemput Bola"
+
+
+class RequestHandler(WSGIRequestHandler):
+    """The development server's handler without versions in the ``Server`` header."""
+
+    def version_string(self) -> str:
+        return SERVER_NAME
 
 
 def main() -> None:
@@ -45,7 +57,7 @@ def main() -> None:
         PlanningWorker(app).start()
     port = int(os.environ.get("JEMPUT_BOLA_PORT", "5000"))
     print(f"Jemput Bola: http://127.0.0.1:{port}/")
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, request_handler=RequestHandler)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from web.models import Role
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user_command)
+    app.cli.add_command(set_password_command)
     app.cli.add_command(load_sample_command)
     app.cli.add_command(worker_command)
 
@@ -39,6 +40,29 @@ def create_user_command(username: str, role: str, province_code: str | None,
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Akun dibuat / account created: {user.username} ({user.role})")
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("username")
+@click.password_option(help="Asked for when not given")
+def set_password_command(username: str, password: str) -> None:
+    """Give USERNAME a new password (any role); every session of the account ends."""
+    from sqlalchemy import select
+
+    from web.extensions import db
+    from web.models import User
+    from web.services.accounts import AccountError, set_password
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"akun '{username}' tidak ada / no such account")
+    try:
+        set_password(user, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Kata sandi diganti, sesi diakhiri / password changed, sessions ended: "
+               f"{user.username}")
 
 
 @click.command("load-sample")

@@ -32,7 +32,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "FORCE_HTTPS": False,
+        # reverse proxies in front of the app whose X-Forwarded-* headers are believed
+        "TRUSTED_PROXIES": 0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # a session ends after this long unused, and this long after the login (s); the
+        # idle limit lets a field phone stay offline a whole working day
+        "SESSION_IDLE_TIMEOUT_S": 12 * 3600,
+        "SESSION_MAX_AGE_S": 7 * 24 * 3600,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "5/minute",

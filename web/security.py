@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, redirect, request, url_for
-from flask_login import LoginManager, current_user
+import time
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as BaseResponse
 
 from web.extensions import db
@@ -22,6 +28,7 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(redirect_to_https)
+    app.before_request(enforce_session_lifetime)
     app.before_request(require_login)
     app.after_request(set_security_headers)
 
@@ -40,6 +47,72 @@ def load_user(token: str) -> object | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def start_session(user: object) -> None:
+    """Log ``user`` in on a fresh session: nothing of the session before the login survives
+    but the language, so the CSRF secret is new (a token seen before the login is useless
+    after it), and the session's lifetime starts now."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
+
+
+def _end_session() -> None:
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def enforce_session_lifetime() -> None:
+    """End a session unused for ``SESSION_IDLE_TIMEOUT_S`` or older than
+    ``SESSION_MAX_AGE_S`` (both from the signed session, checked here on the server: a
+    copied cookie expires too).  A session without these times (made before they
+    existed) is ended as well.  The request then goes on as anonymous."""
+    from flask import current_app
+
+    if "_user_id" not in session or request.endpoint == "static":
+        return
+    now = int(time.time())
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    config = current_app.config
+    if (not isinstance(login_at, int) or not isinstance(seen_at, int)
+            or now - login_at > int(config["SESSION_MAX_AGE_S"])
+            or now - seen_at > int(config["SESSION_IDLE_TIMEOUT_S"])):
+        _end_session()
+        if not request.path.startswith("/api/"):
+            flash(_("Sesi Anda sudah berakhir. Silakan masuk lagi."), "info")
+        return
+    if now - seen_at >= 60:  # a new cookie at most once a minute
+        session["seen_at"] = now
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path of this site, else ``fallback`` (no open redirect).
+
+    Browsers drop tabs and line breaks from URLs and read ``\\`` as ``/``, so
+    ``/%09/evil.example`` (a tab) would become ``//evil.example``: a control character, a
+    Unicode line or format character or a backslash sends the user to ``fallback``.  A line
+    break is a forged request (it can never be put in a header): 400.
+    """
+    if not target:
+        return fallback
+    if "\r" in target or "\n" in target:
+        abort(400)
+    if any(c == "\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/")
+            or target.startswith("//")):
+        return fallback
+    return iri_to_uri(target)  # other letters percent-encoded: the header stays ASCII
 
 
 def _unauthorized() -> BaseResponse | tuple[dict[str, str], int]:

@@ -60,6 +60,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("auth.login", "GET"): {**_same(302), "anonymous": (200,) * 4},
     ("auth.login", "POST"): {**_same(302), "anonymous": (200,) * 4},
     ("auth.logout", "POST"): _same(302),
+    # every account changes its own password (an empty form is shown again)
+    ("auth.change_password", "GET"): {**_same(200), "anonymous": (302,) * 4},
+    ("auth.change_password", "POST"): {**_same(200), "anonymous": (302,) * 4},
     ("main.dashboard", "GET"): {**_same(302), "province": (200,) * 4},
     ("main.regency", "GET"): READ,
     ("villages.index", "GET"): READ,
@@ -78,6 +81,7 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("accounts.index", "GET"): WRITE_FORM,
     ("accounts.index", "POST"): WRITE_FORM,
     ("accounts.toggle", "POST"): WRITE_DONE,
+    ("accounts.reset_password", "POST"): WRITE_FORM,  # the new password is shown once
     ("plans.index", "GET"): READ,
     ("plans.index", "POST"): WRITE_FORM,
     ("plans.job", "GET"): READ,

@@ -82,6 +82,9 @@ PAGES: dict[str, tuple[str, ...]] = {
                                                 "Batalkan perhitungan", "Nilai terbaik"),
     "/kabupaten/36.90/unggah": ("Unggah data", "Batas desa", "Wajib", "Unggah dan periksa"),
     "/tim/{team_id}": ("Kantor asal", "Alat rekam", "Hari kerja"),
+    "/akun/kata-sandi": ("Ganti kata sandi", "Kata sandi sekarang", "Ulangi kata sandi baru",
+                         "keluar dari semua perangkat lain", "Paling sedikit 8 karakter"),
+    "/kabupaten/36.90/pengguna": ("Akun ketua tim", "Atur ulang kata sandi", "Nonaktifkan"),
 }
 
 

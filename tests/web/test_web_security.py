@@ -169,3 +169,71 @@ def test_installation_gets_a_random_secret_key(tmp_path, monkeypatch):
     assert len(first) > 40
     assert create_app().config["SECRET_KEY"] == first
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_force_https_behind_a_trusted_proxy_does_not_loop(tmp_path):
+    """Behind a TLS proxy (TRUSTED_PROXIES=1) a request the proxy marks https is served;
+    without trusted proxies the same header is ignored (a client could forge it)."""
+    proxied = build_app(tmp_path, FORCE_HTTPS=True, TRUSTED_PROXIES=1).test_client()
+    response = proxied.get("/health", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    assert proxied.get("/health", headers={"X-Forwarded-Proto": "http"}).status_code == 301
+    (tmp_path / "direct").mkdir()
+    direct = build_app(tmp_path / "direct", FORCE_HTTPS=True).test_client()
+    assert direct.get("/health", headers={"X-Forwarded-Proto": "https"}).status_code == 301
+
+
+def test_login_limit_counts_the_client_behind_a_trusted_proxy(tmp_path):
+    """Behind one trusted proxy the limit keys on the client's address from X-Forwarded-For:
+    one client's failures do not lock out another client of the same proxy."""
+    app = build_app(tmp_path, RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    with app.app_context():
+        make_world()
+    client = app.test_client()
+    first = {"X-Forwarded-For": "203.0.113.5"}
+    statuses = [client.post("/masuk", headers=first, data={
+        "username": "koordinator", "password": "salah-sekali"}).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    second = app.test_client().post("/masuk", headers={"X-Forwarded-For": "203.0.113.6"},
+                                    data={"username": "koordinator", "password": PASSWORD})
+    assert second.status_code == 302
+
+
+def test_forged_forwarded_for_does_not_escape_the_login_limit(tmp_path):
+    """Without trusted proxies X-Forwarded-For is ignored: a new forged address per attempt
+    still hits the limit of the real address."""
+    app = build_app(tmp_path, RATELIMIT_ENABLED=True)
+    with app.app_context():
+        make_world()
+    client = app.test_client()
+    statuses = [client.post("/masuk", headers={"X-Forwarded-For": f"198.51.100.{i}"}, data={
+        "username": "koordinator", "password": "salah-sekali"}).status_code for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_unknown_user_costs_the_same_hashing_as_a_wrong_password(app, world, monkeypatch):
+    """An unknown username and a wrong password each cost exactly one password verification
+    and no hashing (the stand-in hash of unknown names is made once), so the time of the
+    answer does not reveal which usernames exist."""
+    from web.services import accounts
+
+    calls = {"check": 0, "generate": 0}
+    real_check, real_generate = accounts.check_password_hash, accounts.generate_password_hash
+
+    def check(*args, **kwargs):
+        calls["check"] += 1
+        return real_check(*args, **kwargs)
+
+    def generate(*args, **kwargs):
+        calls["generate"] += 1
+        return real_generate(*args, **kwargs)
+
+    monkeypatch.setattr(accounts, "check_password_hash", check)
+    monkeypatch.setattr(accounts, "generate_password_hash", generate)
+    with app.app_context():
+        assert accounts.authenticate("tidak-ada", "salah-sekali") is None  # warms the cache
+        for username in ("tidak-ada", "orang-lain", "koordinator", "tidak-ada"):
+            calls.update(check=0, generate=0)
+            assert accounts.authenticate(username, "salah-sekali") is None
+            assert calls == {"check": 1, "generate": 0}, username

@@ -1,4 +1,4 @@
-"""The coordinator's team-lead accounts: create, disable, enable."""
+"""The coordinator's team-lead accounts: create, disable, enable, reset the password."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Regexp
 
 from web.forms import required
-from web.models import Role
+from web.models import Regency, Role
 from web.scoping import require_managed_user, require_regency
-from web.services.accounts import AccountError, create_user, random_password, set_active
+from web.services.accounts import (
+    AccountError,
+    create_user,
+    random_password,
+    set_active,
+    set_password,
+)
 from web.services.teams import list_teams, team_leads_of
 
 bp = Blueprint("accounts", __name__, url_prefix="/kabupaten/<regency_code>/pengguna")
@@ -36,7 +42,7 @@ def index(regency_code: str) -> str | Response:
     regency = require_regency(regency_code, write=True)
     form = TeamLeadForm()
     form.team_id.choices = [SelectChoice(t.id, t.name) for t in list_teams(regency_code)]
-    new_password = None
+    new_password: tuple[str, str] | None = None
     if form.validate_on_submit():
         password = random_password()
         try:
@@ -47,8 +53,15 @@ def index(regency_code: str) -> str | Response:
             form.username.errors = [*form.username.errors, str(exc)]
         else:
             new_password = (form.username.data or "").lower(), password
+    return _page(regency, form, new_password=new_password)
+
+
+def _page(regency: Regency, form: TeamLeadForm, *, new_password: tuple[str, str] | None = None,
+          reset_password: tuple[str, str] | None = None) -> str:
+    form.team_id.choices = [SelectChoice(t.id, t.name) for t in list_teams(regency.code)]
     return render_template("accounts/index.html", regency=regency, form=form,
-                           users=team_leads_of(regency_code), new_password=new_password)
+                           users=team_leads_of(regency.code), new_password=new_password,
+                           reset_password=reset_password)
 
 
 @bp.post("/<int:user_id>/status")
@@ -60,3 +73,13 @@ def toggle(regency_code: str, user_id: int) -> Response:
           else _("Akun %(name)s dinonaktifkan; sesinya sudah diakhiri.", name=user.username),
           "success")
     return redirect(url_for("accounts.index", regency_code=regency_code))
+
+
+@bp.post("/<int:user_id>/kata-sandi")
+def reset_password(regency_code: str, user_id: int) -> str:
+    """Give a team lead a new random password, shown once here; their sessions end."""
+    regency = require_regency(regency_code, write=True)
+    user = require_managed_user(regency_code, user_id)
+    password = random_password()
+    set_password(user, password)
+    return _page(regency, TeamLeadForm(formdata=None), reset_password=(user.username, password))

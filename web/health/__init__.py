@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,9 +15,8 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health() -> dict[str, Any]:
-    """Machine-readable health check."""
-    return {"status": "ok", "planner_version": planner.__version__,
-            "sample_data": current_app.config["SAMPLE_DATA"]}
+    """Machine-readable health check (nothing about the server's files or settings)."""
+    return {"status": "ok", "planner_version": planner.__version__}
 
 
 @bp.get("/")

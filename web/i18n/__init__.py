@@ -86,7 +86,6 @@ def set_language(lang: str) -> Response:
     """Remember the language in the session and go back where the user was."""
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("health.index")
-    return redirect(target)
+    from web.security import safe_next
+
+    return redirect(safe_next(request.args.get("next"), url_for("health.index")))

@@ -2,8 +2,10 @@
 
 A report is accepted once per idempotency key (made on the phone).  Sending it again with
 the same body returns the stored report and changes nothing (a retry after a lost answer);
-the same key with another body is refused.  A later report of the same stop (team, visit,
-date) is a correction: it supersedes the earlier one, which stops counting.
+the same key with another body is refused.  Another report of the same stop (team, visit,
+date) is a correction: the one made last (``reported_at``, not the order of arrival) is in
+force and the others stop counting; a coordinator's correction stays in force until a later
+correction by a coordinator (:func:`settle_stop`).
 
 The village's backlog is a new :class:`BacklogCount` row with source ``laporan``: the newest
 uploaded (SIAK) count minus the people recorded in the active reports made after it.  The
@@ -29,6 +31,7 @@ from web.models import (
     FieldReport,
     PlanStatus,
     PlanVersion,
+    Role,
     Team,
     User,
     Village,
@@ -199,11 +202,7 @@ def submit_report(team: Team, user: User | None, data: Any) -> tuple[FieldReport
     try:
         db.session.add(report)
         db.session.flush()
-        for earlier in db.session.scalars(select(FieldReport).where(
-                FieldReport.team_id == team.id, FieldReport.visit_id == body.visit_id,
-                FieldReport.stop_date == body.stop_date, FieldReport.id != report.id,
-                FieldReport.superseded_by_id.is_(None))):
-            earlier.superseded_by_id = report.id
+        settle_stop(report)
         db.session.flush()
         refresh_backlog(village.id)
         db.session.commit()
@@ -218,6 +217,37 @@ def submit_report(team: Team, user: User | None, data: Any) -> tuple[FieldReport
         db.session.rollback()
         raise
     return report, True
+
+
+def made_at(report: FieldReport) -> datetime:
+    """When the report was made: the phone's ``reported_at``, but never later than its
+    arrival (a phone whose clock runs ahead must not win every later correction)."""
+    if report.reported_at is None:
+        return report.created_at
+    return min(report.reported_at, report.created_at)
+
+
+def settle_stop(report: FieldReport) -> FieldReport:
+    """Decide which report of ``report``'s stop is in force, after ``report`` was added.
+
+    Not the last to arrive but the last made: a phone that was offline may deliver a report
+    made before the one in force, and it must not undo it.  A correction by the regency's
+    coordinator outranks the team lead's reports whenever they were made; only a later
+    correction by a coordinator replaces it.  The losers point to the report in force.
+    """
+    active = list(db.session.scalars(select(FieldReport).where(
+        FieldReport.team_id == report.team_id, FieldReport.visit_id == report.visit_id,
+        FieldReport.stop_date == report.stop_date, FieldReport.superseded_by_id.is_(None))))
+    if report not in active:
+        active.append(report)
+    authors = {r.created_by_id for r in active if r.created_by_id is not None}
+    coordinators = set(db.session.scalars(select(User.id).where(
+        User.id.in_(authors), User.role == Role.COORDINATOR))) if authors else set()
+    winner = max(active, key=lambda r: (r.created_by_id in coordinators, made_at(r), r.id))
+    for other in active:
+        if other is not winner:
+            other.superseded_by_id = winner.id
+    return winner
 
 
 def _by_key(key: str) -> FieldReport | None:

@@ -15,6 +15,8 @@
   var teamFilter = document.getElementById("saring-tim");
   var countOut = document.getElementById("saring-jumlah");
 
+  // Leaflet writes popup, tooltip and divIcon strings as HTML: everything from the data
+  // goes through here, numbers too
   function text(value) {
     var span = document.createElement("span");
     span.textContent = value === null || value === undefined ? "" : String(value);
@@ -34,15 +36,15 @@
     var repeat = s.visit_number > 1;
     var icon = L.divIcon({ className: "stop-icon c" + (r.colour % PALETTE.length) +
                            (s.pinned ? " pinned" : "") + (repeat ? " repeat" : ""),
-                           html: "<span>" + s.sequence + "</span>", iconSize: [22, 22] });
+                           html: "<span>" + text(s.sequence) + "</span>", iconSize: [22, 22] });
     var extra = "";
-    if (s.visits > 1) { extra += "<br>" + text(d.labelVisit) + s.visit_number + " / " + s.visits; }
-    if (s.chunks > 1) { extra += " (" + text(d.labelPart) + " " + s.chunk + "/" + s.chunks + ")"; }
+    if (s.visits > 1) { extra += "<br>" + text(d.labelVisit) + text(s.visit_number) + " / " + text(s.visits); }
+    if (s.chunks > 1) { extra += " (" + text(d.labelPart) + " " + text(s.chunk) + "/" + text(s.chunks) + ")"; }
     return L.marker([s.lat, s.lon], { icon: icon,
                                       title: r.label + " · " + s.sequence + ". " + s.desa })
-      .bindPopup("<strong>" + s.sequence + ". " + text(s.desa) + "</strong><br>" + text(r.label) +
+      .bindPopup("<strong>" + text(s.sequence) + ". " + text(s.desa) + "</strong><br>" + text(r.label) +
                  "<br>" + text(d.labelEta) + " " + clock(s.arrival_s) + " · " +
-                 text(d.labelRecordings) + " " + s.expected_recordings + extra);
+                 text(d.labelRecordings) + " " + text(s.expected_recordings) + extra);
   }
 
   function show() {

@@ -13,9 +13,10 @@
     if (n >= 100) { return "#fddbc7"; }
     return "#d1e5f0";
   }
+  // Leaflet writes popup strings as HTML: every text from the data goes through here
   function text(value) {
     var span = document.createElement("span");
-    span.textContent = value;
+    span.textContent = value === null || value === undefined ? "" : String(value);
     return span.innerHTML;
   }
 

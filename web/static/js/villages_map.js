@@ -14,9 +14,11 @@
     return "#d1e5f0";
   }
 
+  // Leaflet writes popup and tooltip strings as HTML: every text from the data goes
+  // through here (a village named "<img ...>" must stay text)
   function text(value) {
     var span = document.createElement("span");
-    span.textContent = value;
+    span.textContent = value === null || value === undefined ? "" : String(value);
     return span.innerHTML;
   }
 
@@ -45,7 +47,7 @@
       layer.addTo(map);
       data.features.forEach(function (f) {
         L.circleMarker(f.properties.stop, { radius: 3, color: "#263238", weight: 1, fillOpacity: 1 })
-          .bindTooltip(f.properties.name).addTo(map);
+          .bindTooltip(text(f.properties.name)).addTo(map);
       });
     });
 })();
