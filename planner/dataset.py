@@ -22,11 +22,12 @@ from planner.io.layers import WGS84, read_neighbours
 from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
 from planner.io.villages import read_villages
+from planner.roads import RoadNetwork, read_roads
 
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
 MANIFEST_KEYS: tuple[str, ...] = ("villages", "backlog", "offices", "harbours", "teams",
-                                  "neighbours", "overrides")
+                                  "neighbours", "overrides", "roads")
 _REQUIRED_KEYS = ("villages", "backlog", "offices")
 _SITE_COLUMNS = ("kabupaten_kode", "name", "lon", "lat")
 _TEAM_COLUMNS = ("team_id", "name", "kabupaten_kode", "base", "base_office_id", "kits",
@@ -41,6 +42,7 @@ class Dataset:
     ``overrides`` holds the coordinator's flags per village (``kode`` plus nullable
     ``island``/``border``/``coastal``/``remote``/``hilly``), from the backlog's columns and
     the overrides file (the file wins).  ``warnings`` never refused the import.
+    ``roads`` is the road network when one was given (travel is then routed on it).
     """
 
     villages: gpd.GeoDataFrame
@@ -52,6 +54,7 @@ class Dataset:
     overrides: pd.DataFrame
     warnings: tuple[Problem, ...]
     sources: dict[str, str]
+    roads: RoadNetwork | None = None
 
     def village_table(self) -> gpd.GeoDataFrame:
         """Villages left-joined with backlog counts and overrides on ``kode``.
@@ -183,15 +186,16 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
-                 overrides: str | None = None) -> Dataset:
+                 overrides: str | None = None, roads: str | None = None) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
     The error lists every problem of every file (warnings included); nothing is returned
-    half-read.  Paths to polygon layers may be ``PATH:LAYER``.
+    half-read.  Paths to polygon and line layers may be ``PATH:LAYER``; ``roads`` is an
+    OpenStreetMap extract (``.osm.pbf``) or a road line layer (see :mod:`planner.roads`).
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
-             "overrides": overrides}
+             "overrides": overrides, "roads": roads}
     sources = {k: v for k, v in given.items() if v is not None}
     problems: list[Problem] = []
     v = _attempt(read_villages, villages, problems)
@@ -201,6 +205,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     t = _attempt(read_teams, teams, problems) if teams else None
     n = _attempt(read_neighbours, neighbours, problems) if neighbours else None
     x = _attempt(read_overrides, overrides, problems) if overrides else None
+    r = _attempt(read_roads, roads, problems) if roads else None
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
@@ -227,7 +232,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
         warnings=tuple(p for p in problems if p.severity == "warning"),
-        sources=sources,
+        sources=sources, roads=r,
     )
 
 
@@ -272,4 +277,5 @@ def load_dataset_from_folder(folder: str | Path) -> Dataset:
     m = load_manifest(folder)
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
-                        neighbours=m.get("neighbours"), overrides=m.get("overrides"))
+                        neighbours=m.get("neighbours"), overrides=m.get("overrides"),
+                        roads=m.get("roads"))
