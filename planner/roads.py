@@ -32,6 +32,10 @@ from planner.params import DEFAULT_ROAD_SPEEDS_KMH
 #: Columns that may hold the road class of a line layer, in the order they are looked for.
 CLASS_COLUMNS: tuple[str, ...] = ("road_class", "highway", "fclass", "remark", "kelas_jalan")
 
+#: Layer names tried, in order, when a multi-layer file is given without ``:LAYER``.
+ROAD_LAYERS: tuple[str, ...] = ("roads", "jalan", "JALAN_LN_25K", "JALAN_LN_50K",
+                                "gis_osm_roads_free_1")
+
 PBF_SUFFIXES: tuple[str, ...] = (".pbf", ".osm")
 
 IntArray = npt.NDArray[np.int64]
@@ -149,7 +153,7 @@ def _read_osm(path: str) -> RoadNetwork:
 
 
 def _read_lines(spec: str) -> RoadNetwork:
-    frame, source = open_layer(spec)
+    frame, source = open_layer(spec, defaults=ROAD_LAYERS)
     frame = to_wgs84(frame, source)
     lower = {str(c).casefold(): str(c) for c in frame.columns}
     column = next((lower[c] for c in CLASS_COLUMNS if c in lower), None)
