@@ -400,6 +400,16 @@ def plan_summary_text(plan: Plan) -> str:
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{sm['distance_m'] / 1000:.0f} km; hari-tim terpakai {sm['team_days_used']}/"
               f"{sm['team_days']}"]
+    source = plan.travel.get("source")
+    if source == "roads":
+        lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "
+                     f"{Path(str(plan.travel.get('file', ''))).name}")
+    elif source == "osrm":
+        lines.append(f"  waktu tempuh dari server OSRM / travel times from the OSRM server "
+                     f"{plan.travel.get('url', '')}")
+    elif source == "estimate":
+        lines.append("  waktu tempuh diperkirakan dari jarak garis lurus / travel times "
+                     "estimated from straight-line distances")
     for flag, name in (("remote", "terpencil"), ("border", "perbatasan"), ("island", "pulau")):
         if f"{flag}_villages_visited" in sm:
             lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "

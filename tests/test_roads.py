@@ -15,7 +15,7 @@ from shapely.geometry import LineString
 
 from planner.errors import InputError, ParameterError
 from planner.params import PlanningParams, TravelParams, load_params
-from planner.plan import decode_plan, plan_to_dict
+from planner.plan import decode_plan, plan_from_dict, plan_summary_text, plan_to_dict
 from planner.problem import build_problem
 from planner.road_travel import RoadProvider, travel_provider
 from planner.roads import read_roads
@@ -155,6 +155,9 @@ def test_plan_travel_comes_from_the_roads_and_says_so(roads):
     assert routed["travel"]["source"] == "roads"
     assert routed["travel"]["speeds_kmh"]["jalan lain"] == 20.0
     assert estimated["travel"]["source"] == "estimate"
+    text = plan_summary_text(plan_from_dict(routed))
+    assert "travel times from the road network roads.gpkg:jalan" in text
+    assert "estimated from straight-line" in plan_summary_text(plan_from_dict(estimated))
     import jsonschema
 
     jsonschema.validate(routed, SCHEMA)
