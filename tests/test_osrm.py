@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -32,12 +33,17 @@ from tests.factories import (
 UNROUTABLE_LON = 106.5
 
 
-def stub_leg(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float] | None:
+#: seconds per Manhattan degree, per profile the stub serves ("slow" also answers late)
+PROFILE_S_PER_DEG = {"driving": 10_000, "foot": 60_000, "slow": 10_000}
+
+
+def stub_leg(a: tuple[float, float], b: tuple[float, float], profile: str = "driving"
+             ) -> tuple[float, float] | None:
     """The stub's "road": Manhattan degrees x 10,000 s and x 120,000 m; null at UNROUTABLE."""
     if UNROUTABLE_LON in (a[0], b[0]) and a != b:
         return None
     deg = abs(a[0] - b[0]) + abs(a[1] - b[1])
-    return deg * 10_000, deg * 120_000
+    return deg * PROFILE_S_PER_DEG[profile], deg * 120_000
 
 
 class _Stub(BaseHTTPRequestHandler):
@@ -46,14 +52,17 @@ class _Stub(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)  # urlparse would cut the path at its first ";"
         parts = url.path.split("/")
-        assert parts[1:4] == ["table", "v1", "driving"], url.path
+        assert parts[1:3] == ["table", "v1"], url.path
+        profile = parts[3]
+        if profile == "slow":
+            time.sleep(1.0)
         coords = [tuple(float(x) for x in c.split(",")) for c in parts[4].split(";")]
         query = parse_qs(url.query)
         src = [int(i) for i in query["sources"][0].split(";")]
         dst = [int(i) for i in query["destinations"][0].split(";")]
         assert query["annotations"] == ["duration,distance"]
         assert len(coords) <= 100  # OSRM's default --max-table-size
-        legs = [[stub_leg(coords[i], coords[j]) for j in dst] for i in src]
+        legs = [[stub_leg(coords[i], coords[j], profile) for j in dst] for i in src]
         body = {"code": "Ok",
                 "durations": [[None if x is None else x[0] for x in r] for r in legs],
                 "distances": [[None if x is None else x[1] for x in r] for r in legs]}
@@ -144,6 +153,29 @@ def test_plan_uses_the_server_and_says_so(osrm_url: str):
     assert by_estimate["routes"][0]["stops"][0]["travel_from_previous_s"] != leg
     assert by_server["travel"]["source"] == "osrm"
     assert by_estimate["travel"]["source"] == "estimate"
+
+
+def test_profile_is_the_servers_profile(osrm_url: str):
+    """``osrm_profile`` picks the server's profile: on foot the same leg takes six times as long."""
+    points = [TravelPoint(106.0, -6.5), TravelPoint(106.03, -6.52)]
+    legs = {}
+    for profile in ("driving", "foot"):
+        params = load_params(overrides={"travel": {"provider": "osrm", "osrm_url": osrm_url,
+                                                   "osrm_profile": profile}})
+        legs[profile] = OsrmProvider(params.travel).matrices(points).duration_s[0, 1]
+    assert legs["foot"] == pytest.approx(6 * legs["driving"], abs=6)
+    assert all("/table/v1/foot/" in r for r in _Stub.requests[1:])
+
+
+def test_a_slow_server_runs_into_the_timeout(osrm_url: str):
+    """A server slower than ``osrm_timeout_s`` is an error; with time to answer it is used."""
+    slow = replace(TravelParams(), provider="osrm", osrm_url=osrm_url, osrm_profile="slow",
+                   osrm_timeout_s=0.3)
+    points = [TravelPoint(106.0, -6.5), TravelPoint(106.1, -6.5)]
+    with pytest.raises(TravelServiceError, match="did not answer"):
+        OsrmProvider(slow).matrices(points)
+    patient = replace(slow, osrm_timeout_s=10.0)
+    assert OsrmProvider(patient).matrices(points).duration_s[0, 1] == pytest.approx(1000, abs=1)
 
 
 def test_unreachable_server_is_a_clear_error():

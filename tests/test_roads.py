@@ -231,6 +231,17 @@ def test_stop_beyond_max_snap_uses_the_estimate(roads):
                                                                                  abs=2)
 
 
+def test_small_fragments_are_not_snapped_to(tmp_path: Path):
+    """A lone 3-vertex track beside a stop is ignored: the stop joins the real network."""
+    stray = (A[0] + 0.001, A[1] - 0.012)
+    lines = (*LINES, ("Jalan Lokal", ((stray[0], stray[1] + 0.001), stray)))
+    network, _ = read_roads(_write_roads(tmp_path / "f.gpkg", lines))
+    stop = TravelPoint(stray[0], stray[1] - 0.0005)
+    m = RoadProvider(network, TravelParams()).matrices([TravelPoint(*OFFICE, 0, "urban"), stop])
+    assert m.info["pairs_estimated"] == 0  # routed through the network, not the fragment
+    assert m.info["max_access_m"] == pytest.approx(_km(A, (stop.lon, stop.lat)) * 1000, abs=1)
+
+
 def test_oneway_roads_make_legs_differ_by_direction(tmp_path: Path):
     """A one-way ford A -> B: quick eastwards, back westwards only round by the bridge."""
     lines = (*LINES, ("Jalan Lokal", (A, B)))
