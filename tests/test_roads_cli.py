@@ -27,7 +27,15 @@ def _inspect(tmp_path: Path, *extra: str) -> dict[str, dict]:
     result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE), "--json", str(out),
                                        *extra])
     assert result.exit_code == 0, result.output
+    assert "road network: " in result.output  # the file is read either way
     return {r["kode"]: r for r in json.loads(out.read_text())}
+
+
+def test_inspect_names_the_road_network():
+    """inspect says which road file travel is routed on, and its lines per class."""
+    result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "roads.gpkg:roads: 381 garis / lines (jalan arteri" in result.output
 
 
 def test_across_the_river_is_far_by_road_and_so_remote(tmp_path: Path):
