@@ -1,6 +1,7 @@
 """Benchmark: the travel matrix of 600 stops routed on a ~200,000-segment road network.
 
     python bench/bench_roads.py [--stops 600] [--segments 200000] [--shape-points 6] [--runs 3]
+                                [--pbf]
 
 Goal: under 10 s.  The network is synthetic and seeded: junctions on a jittered square grid
 over 80 x 80 km, each street between neighbouring junctions drawn as a line with
@@ -10,7 +11,9 @@ ten missing; classes mixed (arterial, collector, local, track), some streets one
 holds.  ``--shape-points 0`` makes every vertex a junction: the graph is then as large as the
 file (the hardest case).  Prints the medians of ``--runs`` runs of building the provider
 (components and KD-tree) and of the matrix (snapping, graph, Dijkstra, boats), with CPU times
-beside the wall times: on a shared machine the wall time is mostly waiting.
+beside the wall times: on a shared machine the wall time is mostly waiting.  ``--pbf`` also
+writes the network as an OpenStreetMap ``.osm.pbf`` (highway classes) into a temporary folder
+and times reading it back with :func:`planner.roads.read_roads`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.params import TravelParams
 from planner.road_travel import RoadProvider
-from planner.roads import RoadNetwork
+from planner.roads import RoadNetwork, read_roads
 from planner.travel import TravelPoint
 
 GOAL_S = 10.0
@@ -70,6 +74,24 @@ def synthetic_network(segments: int, shape_points: int, seed: int = 7) -> RoadNe
         line_oneway=oneway, classes=CLASSES, source="synthetic", format="lines")
 
 
+def write_pbf(network: RoadNetwork, path: Path) -> None:
+    """The network as an OpenStreetMap extract (node ids = vertex index + 1)."""
+    import osmium
+
+    highway = {"jalan arteri": "primary", "jalan kolektor": "secondary",
+               "jalan lokal": "residential", "track": "track"}
+    with osmium.SimpleWriter(str(path)) as writer:
+        for v, (x, y) in enumerate(zip(network.vertex_lon, network.vertex_lat, strict=True)):
+            writer.add_node(osmium.osm.mutable.Node(id=v + 1, location=(float(x), float(y))))
+        for k in range(network.n_lines):
+            ids = network.line_vertices[network.line_start[k]:network.line_start[k + 1]] + 1
+            tags = {"highway": highway[network.classes[network.line_class[k]]]}
+            if network.line_oneway[k]:
+                tags["oneway"] = "yes"
+            writer.add_way(osmium.osm.mutable.Way(id=k + 1, nodes=[int(i) for i in ids],
+                                                  tags=tags))
+
+
 def stops(n: int, seed: int = 11) -> list[TravelPoint]:
     """``n`` stops scattered over the network's area, some up to ~1 km off the streets."""
     rng = np.random.default_rng(seed)
@@ -98,8 +120,22 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=200_000)
     parser.add_argument("--shape-points", type=int, default=6)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pbf", action="store_true", help="also time reading it from .osm.pbf")
     args = parser.parse_args()
     network = synthetic_network(args.segments, args.shape_points)
+    if args.pbf:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "synthetic.osm.pbf"
+            write_pbf(network, path)
+            reads, cpus = [], []
+            for _ in range(args.runs):
+                start, cpu = time.perf_counter(), time.process_time()
+                read, _ = read_roads(str(path))
+                reads.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+            print(f"read .osm.pbf ({path.stat().st_size / 1e6:.1f} MB, {read.n_lines:,} ways, "
+                  f"{read.n_segments:,} segments): median wall {statistics.median(reads):.2f} s"
+                  f"  cpu {statistics.median(cpus):.2f} s")
     points = stops(args.stops)
     runs = [run_once(network, points) for _ in range(args.runs)]
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
