@@ -122,6 +122,24 @@ def test_reads_a_real_openstreetmap_extract_like_pyrosm(tmp_path: Path):
     assert m.distance_m[0, 1] >= haversine_m(*p, *q) * 0.99
 
 
+def test_reads_a_zipped_geofabrik_shapefile_in_utm(tmp_path: Path):
+    """A zipped Shapefile in UTM with ``fclass`` and Geofabrik's F/B oneway codes."""
+    import zipfile
+
+    frame = gpd.GeoDataFrame({"fclass": ["primary_link", "residential"], "oneway": ["F", "B"]},
+                             geometry=[LineString([OFFICE, (106.01, -6.5)]),
+                                       LineString([(106.01, -6.5), A])], crs="EPSG:4326")
+    (tmp_path / "shp").mkdir()
+    frame.to_crs("EPSG:32748").to_file(tmp_path / "shp" / "gis_osm_roads_free_1.shp")
+    with zipfile.ZipFile(tmp_path / "roads.zip", "w") as archive:
+        for part in (tmp_path / "shp").iterdir():
+            archive.write(part, part.name)
+    network, _ = read_roads(str(tmp_path / "roads.zip"))
+    assert network.classes == ("primary", "residential")
+    assert network.line_oneway.tolist() == [1, 0]
+    assert network.vertex_lon.tolist() == pytest.approx([OFFICE[0], 106.01, A[0]])
+
+
 def test_missing_class_column_is_refused(tmp_path: Path):
     """A line layer without a class column is an input error naming the columns looked for."""
     frame = gpd.GeoDataFrame({"nama": ["x"]}, geometry=[LineString([OFFICE, A])],
