@@ -36,7 +36,7 @@ import shapely
 
 from planner.errors import InputError, Problem
 from planner.params import PlanningParams
-from planner.road_travel import travel_provider
+from planner.road_travel import legs_to, travel_provider
 from planner.roads import RoadNetwork
 from planner.travel import Harbour, TravelPoint
 
@@ -400,9 +400,10 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
         points = [TravelPoint(float(office["lon"]), float(office["lat"]), 0, "urban")]
         points += [TravelPoint(float(out.at[i, "stop_lon"]), float(out.at[i, "stop_lat"]),
                                int(landmass[i]), road[i]) for i in rows]
-        m = travel_provider(params.travel, harbour_list, roads).matrices(points)
-        travel_s[rows] = m.duration_s[1:, 0]
-        distance_m[rows] = m.distance_m[1:, 0]
+        to_office_s, to_office_m = legs_to(travel_provider(params.travel, harbour_list, roads),
+                                           points, 0)
+        travel_s[rows] = to_office_s[1:]
+        distance_m[rows] = to_office_m[1:]
     out["office_travel_s"] = travel_s
     out["office_distance_m"] = distance_m
     geo = params.geography

@@ -155,9 +155,14 @@ class RoadProvider:
                            shape=(len(nodes), len(nodes)))
         return graph, node_of, int(first_arc.sum())
 
-    def road_legs(self, points: Sequence[TravelPoint]
+    def road_legs(self, points: Sequence[TravelPoint], *,
+                  columns: Sequence[int] | None = None
                   ) -> tuple[FloatArray, FloatArray, dict[str, Any]]:
-        """Road duration (s) and distance (m) between every pair, and how they were found."""
+        """Road duration (s) and distance (m) between every pair, and how they were found.
+
+        With ``columns``, only the legs *to* those points are routed (one search each, on the
+        reversed graph); the other entries stay estimates.
+        """
         p = self.params
         n = len(points)
         vertex, access_m = self._snap(points)
@@ -166,31 +171,44 @@ class RoadProvider:
         dur, dist = est_dur.copy(), est_dist.copy()
         routed_all = np.zeros((n, n), dtype=bool)
         edges = 0
-        if on_net.any():
+        idx = np.flatnonzero(on_net)
+        cols = idx if columns is None else np.array(
+            [c for c in dict.fromkeys(columns) if on_net[c]], dtype=np.int64)
+        if len(idx) and len(cols):
             graph, node_of, edges = self._graph(vertex[on_net])
-            nodes = node_of[vertex[on_net]]
+            nodes = node_of[vertex[idx]]
             uniq, back = np.unique(nodes, return_inverse=True)
-            packed = np.empty((len(uniq), len(uniq)), dtype=np.float64)
-            for k in range(0, len(uniq), _BATCH):
-                rows = dijkstra(graph, directed=True, indices=uniq[k:k + _BATCH])
-                packed[k:k + _BATCH] = rows[:, uniq]
+            if columns is None:  # rows: one search from each point
+                col_back = back
+                packed = np.empty((len(uniq), len(uniq)), dtype=np.float64)
+                for k in range(0, len(uniq), _BATCH):
+                    rows = dijkstra(graph, directed=True, indices=uniq[k:k + _BATCH])
+                    packed[k:k + _BATCH] = rows[:, uniq]
+            else:  # columns: one search back from each target
+                targets, col_back = np.unique(node_of[vertex[cols]], return_inverse=True)
+                reverse = graph.T.tocsr()
+                packed = dijkstra(reverse, directed=True, indices=targets)[:, uniq].T
             reach = np.isfinite(packed)
             safe = np.where(reach, packed, 0.0)
             net_ds = np.floor(safe / _DIST_SCALE)
             net_dur = np.where(reach, net_ds / 10, np.inf)
             net_dist = np.where(reach, safe - net_ds * _DIST_SCALE, np.inf)
-            acc_dist = access_m[on_net] * p.detour_factor
+            acc_dist = access_m * p.detour_factor
             acc_dur = acc_dist / (p.access_speed_kmh / 3.6)
-            sub_dur = acc_dur[:, None] + net_dur[back][:, back] + acc_dur[None, :]
-            sub_dist = acc_dist[:, None] + net_dist[back][:, back] + acc_dist[None, :]
-            idx = np.flatnonzero(on_net)
-            block = np.ix_(idx, idx)
+            sub_dur = acc_dur[idx][:, None] + net_dur[back][:, col_back] + acc_dur[cols][None, :]
+            sub_dist = (acc_dist[idx][:, None] + net_dist[back][:, col_back]
+                        + acc_dist[cols][None, :])
+            block = np.ix_(idx, cols)
             routed = np.isfinite(sub_dur)
             dur[block] = np.where(routed, sub_dur, dur[block])
             dist[block] = np.where(routed, sub_dist, dist[block])
             routed_all[block] = routed
         land = np.array([pt.landmass for pt in points], dtype=np.int64)
         same = (land[:, None] == land[None, :]) & ~np.eye(n, dtype=bool)
+        if columns is not None:
+            wanted = np.zeros(n, dtype=bool)
+            wanted[list(columns)] = True
+            same &= wanted[None, :]
         pairs_estimated = int((same & ~routed_all).sum())
         info = {"points": n, "points_on_network": int(on_net.sum()),
                 "points_off_network": int((~on_net).sum()),
@@ -198,6 +216,21 @@ class RoadProvider:
                 else None,
                 "pairs_estimated": pairs_estimated, "graph_edges": edges}
         return dur, dist, info
+
+    def legs_to(self, points: Sequence[TravelPoint], target: int
+                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Duration (s) and distance (m) from every point to ``points[target]`` (boats too).
+
+        The same values as column ``target`` of :meth:`matrices`, for a search per target
+        and harbour instead of one per point (the office's travel for the remote flag).
+        """
+        n = len(points)
+        hb = [TravelPoint(h.lon, h.lat, h.landmass, "urban") for h in self.harbours]
+        dur, dist, _ = self.road_legs([*points, *hb], columns=[target, *range(n, n + len(hb))])
+        m = with_boats(points, self.harbours, self.params, dur[:n, :n], dist[:n, :n],
+                       to_harbour=(dur[:n, n:], dist[:n, n:]),
+                       from_harbour=(dur[n:, :n].T, dist[n:, :n].T), info={})
+        return m.duration_s[:, target], m.distance_m[:, target]
 
     def matrices(self, points: Sequence[TravelPoint]) -> TravelMatrices:
         """See :class:`~planner.travel.MatrixProvider`."""
@@ -217,6 +250,18 @@ class RoadProvider:
         return with_boats(points, self.harbours, p, dur[:n, :n], dist[:n, :n],
                           to_harbour=(dur[:n, n:], dist[:n, n:]),
                           from_harbour=(dur[n:, :n].T, dist[n:, :n].T), info=info)
+
+
+def legs_to(provider: MatrixProvider, points: Sequence[TravelPoint], target: int
+            ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Duration (s) and distance (m) from every point to ``points[target]``, by any provider.
+
+    A :class:`RoadProvider` routes only these legs; other providers give their whole matrix.
+    """
+    if isinstance(provider, RoadProvider):
+        return provider.legs_to(points, target)
+    m = provider.matrices(points)
+    return m.duration_s[:, target], m.distance_m[:, target]
 
 
 def travel_provider(params: TravelParams, harbours: Sequence[Harbour] = (),

@@ -284,6 +284,22 @@ def test_islands_keep_boat_legs_with_road_to_the_harbour(roads):
     assert m.duration_s[1, 0] == m.duration_s[0, 1]
 
 
+def test_legs_to_one_point_equal_the_matrix_column(tmp_path: Path):
+    """Routing only the legs to the office gives the matrix's column: roads, one-way, boats."""
+    lines = (*LINES, ("Jalan Lokal", (A, B)))
+    network, _ = read_roads(_write_roads(tmp_path / "c.gpkg", lines,
+                                         oneway=[None, None, None, None, "yes"]))
+    harbour = Harbour("Dermaga", *A, landmass=0)
+    points = [TravelPoint(*OFFICE, 0, "urban"), TravelPoint(*B), TravelPoint(*A),
+              TravelPoint(A[0], A[1] - 0.2, 1), TravelPoint(OFFICE[0] - 0.04, OFFICE[1])]
+    provider = RoadProvider(network, TravelParams(), [harbour])
+    full = provider.matrices(points)
+    for target in (0, 1):
+        dur, dist = provider.legs_to(points, target)
+        assert dur.tolist() == full.duration_s[:, target].tolist()
+        assert dist.tolist() == full.distance_m[:, target].tolist()
+
+
 def test_provider_choice(roads):
     """``auto`` routes when roads are given; ``estimate`` ignores them; ``roads`` needs them."""
     villages = villages_frame(make_village("36.90.01.2001", stop_lon=B[0], stop_lat=B[1]))
