@@ -57,6 +57,9 @@ def _dataset_options(func: F) -> F:
         click.option("--teams", help="Teams CSV (optional for inspect)."),
         click.option("--neighbours", help="Neighbour areas: GPKG[:LAYER] etc. (optional)."),
         click.option("--overrides", help="Overrides CSV: kode + island/border/coastal/remote."),
+        click.option("--roads", help="Road network: OpenStreetMap .osm.pbf, or road lines "
+                     "GPKG[:LAYER]/Shapefile with a class column (optional; travel is then "
+                     "routed on it)."),
         click.option("--params", "params_file", type=click.Path(dir_okay=False),
                      help="Parameters TOML file."),
     ]
@@ -70,7 +73,7 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any]:
     from planner.params import load_params
 
     files = {k: kw.pop(k) for k in ("villages", "backlog", "offices", "harbours", "teams",
-                                    "neighbours", "overrides")}
+                                    "neighbours", "overrides", "roads")}
     data_dir = kw.pop("data_dir")
     if data_dir:
         manifest = load_manifest(data_dir)

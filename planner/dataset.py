@@ -24,12 +24,13 @@ from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
 from planner.io.villages import read_villages
 from planner.limits import DEFAULT_LIMITS, ReadLimits
+from planner.roads import RoadNetwork, read_roads
 from planner.validation import ProblemCollector
 
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
 MANIFEST_KEYS: tuple[str, ...] = ("villages", "backlog", "offices", "harbours", "teams",
-                                  "neighbours", "overrides")
+                                  "neighbours", "overrides", "roads")
 _REQUIRED_KEYS = ("villages", "backlog", "offices")
 _SITE_COLUMNS = ("kabupaten_kode", "name", "lon", "lat")
 _TEAM_COLUMNS = ("team_id", "name", "kabupaten_kode", "base", "base_office_id", "kits",
@@ -44,6 +45,7 @@ class Dataset:
     ``overrides`` holds the coordinator's flags per village (``kode`` plus nullable
     ``island``/``border``/``coastal``/``remote``/``hilly``), from the backlog's columns and
     the overrides file (the file wins).  ``warnings`` never refused the import.
+    ``roads`` is the road network when one was given (travel is then routed on it).
     """
 
     villages: gpd.GeoDataFrame
@@ -55,6 +57,7 @@ class Dataset:
     overrides: pd.DataFrame
     warnings: tuple[Problem, ...]
     sources: dict[str, str]
+    roads: RoadNetwork | None = None
 
     def village_table(self) -> gpd.GeoDataFrame:
         """Villages left-joined with backlog counts and overrides on ``kode``.
@@ -186,18 +189,19 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
-                 overrides: str | None = None,
+                 overrides: str | None = None, roads: str | None = None,
                  limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
     The error lists every problem of every file (warnings included), the same problem on
     many rows once, at most ``limits.max_problems`` kinds; nothing is returned half-read.
     Each file is refused unread past ``limits`` (rows, columns, cells).  Paths to polygon
-    layers may be ``PATH:LAYER``.
+    and line layers may be ``PATH:LAYER``; ``roads`` is an OpenStreetMap extract
+    (``.osm.pbf``) or a road line layer (see :mod:`planner.roads`).
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
-             "overrides": overrides}
+             "overrides": overrides, "roads": roads}
     sources = {k: v for k, v in given.items() if v is not None}
     problems = ProblemCollector("", limits)
     v = _attempt(partial(read_villages, limits=limits), villages, problems)
@@ -210,6 +214,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
          else None)
     x = (_attempt(partial(read_overrides, limits=limits), overrides, problems) if overrides
          else None)
+    r = _attempt(read_roads, roads, problems) if roads else None
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
@@ -235,7 +240,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
         warnings=tuple(problems.warnings()),
-        sources=sources,
+        sources=sources, roads=r,
     )
 
 
@@ -282,4 +287,4 @@ def load_dataset_from_folder(folder: str | Path, *,
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
                         neighbours=m.get("neighbours"), overrides=m.get("overrides"),
-                        limits=limits)
+                        roads=m.get("roads"), limits=limits)

@@ -36,7 +36,9 @@ import shapely
 
 from planner.errors import InputError, Problem
 from planner.params import PlanningParams
-from planner.travel import EstimateProvider, Harbour, TravelPoint
+from planner.road_travel import legs_to, travel_provider
+from planner.roads import RoadNetwork
+from planner.travel import Harbour, TravelPoint
 
 #: Flags a village can have, in the order they are reported.
 FLAGS: tuple[str, ...] = ("island", "border", "coastal", "remote")
@@ -232,7 +234,8 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
                       harbours: pd.DataFrame | None = None,
                       neighbours: gpd.GeoDataFrame | None = None,
                       overrides: pd.DataFrame | None = None,
-                      params: PlanningParams | None = None) -> gpd.GeoDataFrame:
+                      params: PlanningParams | None = None,
+                      roads: RoadNetwork | None = None) -> gpd.GeoDataFrame:
     """Add island, border, coastal and remote flags, stop points and office travel.
 
     ``villages`` is the readers' normalised frame (see ``REQUIRED_VILLAGE_COLUMNS``);
@@ -242,7 +245,8 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
 
     Returns a copy with the columns ``island, border, border_kind, coastal, remote,
     office_travel_s, office_distance_m, stop_lon, stop_lat, landmass, overridden`` and
-    ``<flag>_computed`` for each flag.  Notes (why something was decided the way it was)
+    ``<flag>_computed`` for each flag.  Office travel is routed on ``roads`` when given (see
+    :func:`planner.road_travel.travel_provider`).  Notes (why something was decided the way it was)
     are in ``attrs["geography_notes"]``; :func:`summarize_geography` reads them back.
     """
     params = params or PlanningParams()
@@ -396,9 +400,10 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
         points = [TravelPoint(float(office["lon"]), float(office["lat"]), 0, "urban")]
         points += [TravelPoint(float(out.at[i, "stop_lon"]), float(out.at[i, "stop_lat"]),
                                int(landmass[i]), road[i]) for i in rows]
-        m = EstimateProvider(params.travel, harbour_list).matrices(points)
-        travel_s[rows] = m.duration_s[1:, 0]
-        distance_m[rows] = m.distance_m[1:, 0]
+        to_office_s, to_office_m = legs_to(travel_provider(params.travel, harbour_list, roads),
+                                           points, 0)
+        travel_s[rows] = to_office_s[1:]
+        distance_m[rows] = to_office_m[1:]
     out["office_travel_s"] = travel_s
     out["office_distance_m"] = distance_m
     geo = params.geography

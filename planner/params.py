@@ -17,9 +17,31 @@ from planner.errors import ParameterError, Problem
 TURNOUT_TYPES: tuple[str, ...] = ("island", "border", "remote", "coastal", "kelurahan", "desa")
 
 
+#: Where road travel times come from (``[travel] provider``): ``auto`` routes on the road
+#: network when one is given and estimates otherwise.
+TRAVEL_PROVIDERS: tuple[str, ...] = ("auto", "estimate", "roads", "osrm")
+
+
+#: Default speed per road class (km/h), for OpenStreetMap ``highway`` values and BIG RBI
+#: ``REMARK`` values (lower case, ``_link`` dropped; see :mod:`planner.roads`).  A mobile
+#: team's car on Indonesian regency roads: well below the legal limits, and far below on
+#: tracks.  Footways, paths and steps are not driven unless given a speed.
+DEFAULT_ROAD_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 80.0, "trunk": 55.0, "primary": 45.0, "secondary": 40.0, "tertiary": 35.0,
+    "unclassified": 30.0, "residential": 25.0, "road": 25.0, "living_street": 15.0,
+    "service": 15.0, "track": 12.0,
+    "jalan tol": 80.0, "jalan arteri": 45.0, "jalan kolektor": 40.0, "jalan lokal": 30.0,
+    "jalan lain": 20.0,
+}
+
+
+def _default_road_speeds() -> dict[str, float]:
+    return dict(DEFAULT_ROAD_SPEEDS_KMH)
+
+
 @dataclass(frozen=True)
 class TravelParams:
-    """Road and boat travel estimates."""
+    """Road and boat travel: estimates, a road network or an OSRM server."""
 
     detour_factor: float = 1.35
     speed_urban_kmh: float = 25.0
@@ -27,6 +49,20 @@ class TravelParams:
     speed_hilly_kmh: float = 20.0
     boat_speed_kmh: float = 15.0
     boarding_s: int = 1800
+    #: ``auto``, ``estimate``, ``roads`` or ``osrm`` (see ``TRAVEL_PROVIDERS``).
+    provider: str = "auto"
+    #: Speed per road class on a road network (km/h); a file's table is merged over the
+    #: defaults (``planner.roads.DEFAULT_ROAD_SPEEDS_KMH``); a class at 0 is not driven.
+    road_speeds_kmh: dict[str, float] = field(default_factory=_default_road_speeds)
+    #: The leg between a stop and its nearest road vertex: straight line x detour factor
+    #: at this speed.
+    access_speed_kmh: float = 10.0
+    #: A stop farther than this from any road is off the network: its road legs are estimates.
+    max_snap_m: float = 3000.0
+    #: Base URL of an OSRM server (``provider = "osrm"``), e.g. ``http://10.0.0.5:5000``.
+    osrm_url: str = ""
+    osrm_profile: str = "driving"
+    osrm_timeout_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,20 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     if t.boarding_s < 0:
         bad.append(("travel.boarding_s", "waktu naik kapal tidak boleh negatif",
                     "boarding time must not be negative"))
+    if t.provider not in TRAVEL_PROVIDERS:
+        bad.append(("travel.provider", f"pilih salah satu: {', '.join(TRAVEL_PROVIDERS)}",
+                    f"choose one of: {', '.join(TRAVEL_PROVIDERS)}"))
+    if t.provider == "osrm" and not t.osrm_url.startswith(("http://", "https://")):
+        bad.append(("travel.osrm_url", "alamat server OSRM (http://...) wajib diisi",
+                    "the OSRM server's address (http://...) is required"))
+    for cls, speed in t.road_speeds_kmh.items():
+        if isinstance(speed, bool) or not isinstance(speed, int | float) or speed < 0:
+            bad.append((f"travel.road_speeds_kmh.{cls}",
+                        "kecepatan harus angka 0 atau lebih (0 = tidak dilalui)",
+                        "speed must be a number, 0 or more (0 = not driven)"))
+    for name in ("access_speed_kmh", "max_snap_m", "osrm_timeout_s"):
+        if not getattr(t, name) > 0:
+            bad.append((f"travel.{name}", "harus lebih dari 0", "must be above 0"))
     g = params.geography
     if not 0.0 < g.remote_quantile < 1.0:
         bad.append(("geography.remote_quantile", "kuantil harus antara 0 dan 1",
@@ -192,6 +242,8 @@ def _build(cls: type[Any], data: dict[str, Any], prefix: str, problems: list[Pro
                                         "harus berupa tabel", "must be a table"))
                 continue
             kwargs[key] = _build(type(default), value, f"{prefix}{key}.", problems, source)
+        elif isinstance(default, dict) and isinstance(value, dict):
+            kwargs[key] = {**default, **value}  # a partial table keeps the other defaults
         elif isinstance(default, tuple):
             kwargs[key] = tuple(value) if isinstance(value, list) else value
         elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):

@@ -97,6 +97,9 @@ class Plan:
     solver: dict[str, Any]
     schema_version: str = PLAN_SCHEMA_VERSION
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Where the travel times came from: ``{"source": "roads" | "estimate" | "osrm", ...}``
+    #: (empty for an instance that does not say).
+    travel: dict[str, Any] = field(default_factory=dict)
 
 
 def _village_names(instance: Instance, built: BuiltProblem | None) -> Mapping[str, Any]:
@@ -154,6 +157,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
         routes=tuple(routes), unscheduled=unscheduled,
         summary=_summary(instance, report, routes, unscheduled, built),
         notes=built.notes if built is not None else (),
+        travel=_travel(instance),
         solver={"status": solution.status.value, "seed": solution.seed,
                 "wall_s": round(solution.wall_s, 3),
                 "first_feasible_s": None if solution.first_feasible_s is None
@@ -161,6 +165,11 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 "time_limit_s": params.solver.time_limit_s if params else None,
                 "progress": [list(p) for p in solution.progress], "message": solution.message},
     )
+
+
+def _travel(instance: Instance) -> dict[str, Any]:
+    travel = instance.meta.get("travel")
+    return dict(travel) if isinstance(travel, Mapping) else {}
 
 
 def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | None,
@@ -252,6 +261,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         {**{k: v for k, v in asdict(u).items() if k != "reason"}, "reason": u.reason.to_dict()}
         for u in plan.unscheduled]
     data["notes"] = list(plan.notes)
+    if not plan.travel:
+        del data["travel"]
     # through JSON once, so tuples become lists and the dict equals what is written
     result: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
     return result
@@ -289,7 +300,8 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                     unscheduled=tuple(unscheduled), summary=dict(data.get("summary") or {}),
                     solver=dict(data.get("solver") or {}),
                     schema_version=str(data.get("schema_version", PLAN_SCHEMA_VERSION)),
-                    notes=tuple(data.get("notes") or ()))
+                    notes=tuple(data.get("notes") or ()),
+                    travel=dict(data.get("travel") or {}))
     except (KeyError, TypeError) as exc:
         raise InputError([Problem("plan", None, None, f"rencana tidak lengkap: {exc!r}",
                                   f"incomplete plan: {exc!r}")]) from exc
@@ -388,6 +400,16 @@ def plan_summary_text(plan: Plan) -> str:
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{sm['distance_m'] / 1000:.0f} km; hari-tim terpakai {sm['team_days_used']}/"
               f"{sm['team_days']}"]
+    source = plan.travel.get("source")
+    if source == "roads":
+        lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "
+                     f"{Path(str(plan.travel.get('file', ''))).name}")
+    elif source == "osrm":
+        lines.append(f"  waktu tempuh dari server OSRM / travel times from the OSRM server "
+                     f"{plan.travel.get('url', '')}")
+    elif source == "estimate":
+        lines.append("  waktu tempuh diperkirakan dari jarak garis lurus / travel times "
+                     "estimated from straight-line distances")
     for flag, name in (("remote", "terpencil"), ("border", "perbatasan"), ("island", "pulau")):
         if f"{flag}_villages_visited" in sm:
             lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "

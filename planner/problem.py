@@ -21,8 +21,10 @@ from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
 from planner.reasons import Reason, reason
+from planner.road_travel import travel_provider
+from planner.roads import RoadNetwork
 from planner.scoring import VillageScore, prize_for, score_villages
-from planner.travel import EstimateProvider, Harbour, MatrixProvider, TravelPoint, haversine_m
+from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   harbours: pd.DataFrame | None, regency: str, week_start: date,
                   params: PlanningParams, pins: Sequence[Pin] = (),
                   provider: MatrixProvider | None = None,
-                  strict_pins: bool = True, closed_before: date | None = None
-                  ) -> BuiltProblem:
+                  strict_pins: bool = True, closed_before: date | None = None,
+                  roads: RoadNetwork | None = None) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -140,6 +142,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
 
     Team-days dated before ``closed_before`` are history (re-planning in the middle of a
     week): they keep their pinned visits and take no other.
+
+    Travel comes from ``provider``, else from :func:`~planner.road_travel.travel_provider`
+    (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -192,7 +197,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         for h in harbours[harbours["kabupaten_kode"] == regency].to_dict("records"):
             hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]),
                               harbour_landmass(float(h["lon"]), float(h["lat"]), vill)))
-    prov = provider or EstimateProvider(params.travel, hb)
+    prov = provider or travel_provider(params.travel, hb, roads)
     mats = prov.matrices(points)
     dur = mats.duration_s
 
@@ -253,6 +258,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                              "office_travel_s", "belum_rekam") if c in vill.columns]
     info = pd.DataFrame(vill[info_cols]).set_index("kode")
     meta: dict[str, object] = {"regency": regency, "week_start": week_start.isoformat(),
+                               **({"travel": dict(mats.info)} if mats.info else {}),
                                "villages": {str(k): {"desa": str(r.get("desa", "")),
                                                      "kecamatan": str(r.get("kecamatan", ""))}
                                             for k, r in info.iterrows()}}

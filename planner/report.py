@@ -46,6 +46,14 @@ def inspect_summary(dataset: Dataset, classified: pd.DataFrame) -> str:
         for row in overridden.to_dict("records"):
             lines.append(f"  {row['kode']} {row['desa']}: {', '.join(row['overridden'])}")
     lines.append("")
+    roads = dataset.roads
+    if roads is not None:
+        counts = ", ".join(f"{c} {n}" for c, n in roads.class_counts().items())
+        lines.append(f"Jaringan jalan / road network: {roads.source}: {_fmt(roads.n_lines)} "
+                     f"garis / lines ({counts})")
+    else:
+        lines.append("Tanpa jaringan jalan / no road network (--roads)")
+    lines.append("")
     if dataset.warnings:
         lines.append(f"Masalah ditemukan / problems found: {len(dataset.warnings)}")
         lines.extend(f"  - {p}" for p in dataset.warnings)

@@ -4,15 +4,18 @@ Road legs are great-circle distance x detour factor / speed.  A leg between two 
 landmasses (the office's mainland and an island, or two islands) goes by road to the best
 harbour, waits ``boarding_s``, then crosses at boat speed in a straight line.
 
-The :class:`MatrixProvider` protocol lets a real road router (OSRM, Valhalla) replace the
-estimate later; :class:`EstimateProvider` is the built-in one.
+The :class:`MatrixProvider` protocol lets other sources replace the estimate:
+:class:`EstimateProvider` is the built-in one, :class:`planner.road_travel.RoadProvider`
+routes on the office's road network and :class:`planner.osrm.OsrmProvider` asks an OSRM
+server; :func:`planner.road_travel.travel_provider` picks one from the parameters.  All of
+them share :func:`with_boats` for crossings between landmasses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +78,9 @@ class TravelMatrices:
     distance_m: IntMatrix
     #: True where the leg includes a boat crossing.
     by_boat: npt.NDArray[np.bool_]
+    #: Where the travel came from (``{"source": "estimate" | "roads" | "osrm", ...}``), as
+    #: written to the plan JSON's ``travel``.
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 class MatrixProvider(Protocol):
@@ -99,44 +105,83 @@ class EstimateProvider:
         speed_ms = (speeds_kmh[:, None] + speeds_kmh[None, :]) / 2 / 3.6
         return dist, dist / speed_ms
 
+
+    def road_legs(self, points: Sequence[TravelPoint]) -> tuple[FloatArray, FloatArray]:
+        """Estimated road duration (s) and distance (m) between every pair, as floats."""
+        lon, lat = _lonlat(points)
+        speeds = np.array([road_speed_kmh(pt.road_class, self.params) for pt in points],
+                          dtype=np.float64)
+        dist, dur = self._road(lon, lat, speeds)
+        return dur, dist
+
     def matrices(self, points: Sequence[TravelPoint]) -> TravelMatrices:
         """See :class:`MatrixProvider`."""
         p = self.params
-        n = len(points)
-        lon = np.array([pt.lon for pt in points], dtype=np.float64)
-        lat = np.array([pt.lat for pt in points], dtype=np.float64)
-        land = np.array([pt.landmass for pt in points], dtype=np.int64)
+        lon, lat = _lonlat(points)
         speeds = np.array([road_speed_kmh(pt.road_class, p) for pt in points], dtype=np.float64)
         dist, dur = self._road(lon, lat, speeds)
-        same_land = land[:, None] == land[None, :]
-        boat_ms = p.boat_speed_kmh / 3.6
-        # A crossing, for a pair on different landmasses: boat straight between the points, or
-        # road to a harbour on one side and boat from there, whichever is quicker.
-        direct_boat = haversine_m(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
-        cross_dist = direct_boat.copy()
-        cross_dur = direct_boat / boat_ms + p.boarding_s
-        for h in self.harbours:
-            to_h = haversine_m(lon, lat, h.lon, h.lat)
-            road_h = to_h * p.detour_factor
-            road_h_s = road_h / (speeds / 3.6)
-            on_h_land = land == h.landmass
-            # i on the harbour's landmass drives to it, then boats to j.
-            d_ij = road_h[:, None] + to_h[None, :]
-            t_ij = road_h_s[:, None] + p.boarding_s + to_h[None, :] / boat_ms
-            mask = on_h_land[:, None] & ~same_land
-            better = mask & (t_ij < cross_dur)
-            cross_dur = np.where(better, t_ij, cross_dur)
-            cross_dist = np.where(better, d_ij, cross_dist)
-            better_t = better.T
-            cross_dur = np.where(better_t, t_ij.T, cross_dur)
-            cross_dist = np.where(better_t, d_ij.T, cross_dist)
-        duration = np.where(same_land, dur, cross_dur)
-        distance = np.where(same_land, dist, cross_dist)
-        np.fill_diagonal(duration, 0.0)
-        np.fill_diagonal(distance, 0.0)
-        # Round up so that a plan feasible on integers is feasible on the estimate too.
-        return TravelMatrices(
-            duration_s=np.ceil(duration - 1e-9).astype(np.int64).reshape(n, n),
-            distance_m=np.ceil(distance - 1e-9).astype(np.int64).reshape(n, n),
-            by_boat=~same_land,
-        )
+        to_h_dist = np.empty((len(points), len(self.harbours)), dtype=np.float64)
+        for k, h in enumerate(self.harbours):
+            to_h_dist[:, k] = haversine_m(lon, lat, h.lon, h.lat) * p.detour_factor
+        to_h_dur = to_h_dist / (speeds[:, None] / 3.6)
+        info = {"source": "estimate", "detour_factor": p.detour_factor,
+                "speeds_kmh": {c: road_speed_kmh(c, p) for c in ROAD_CLASSES}}
+        return with_boats(points, self.harbours, p, dur, dist,
+                          to_harbour=(to_h_dur, to_h_dist), from_harbour=(to_h_dur, to_h_dist),
+                          info=info)
+
+
+def _lonlat(points: Sequence[TravelPoint]) -> tuple[FloatArray, FloatArray]:
+    lon = np.array([pt.lon for pt in points], dtype=np.float64)
+    lat = np.array([pt.lat for pt in points], dtype=np.float64)
+    return lon, lat
+
+
+def with_boats(points: Sequence[TravelPoint], harbours: Sequence[Harbour], params: TravelParams,
+               road_dur_s: FloatArray, road_dist_m: FloatArray, *,
+               to_harbour: tuple[FloatArray, FloatArray],
+               from_harbour: tuple[FloatArray, FloatArray],
+               info: Mapping[str, Any]) -> TravelMatrices:
+    """Integer matrices: road legs on one landmass, boat crossings between landmasses.
+
+    ``road_*`` are the road legs (used where both points share a landmass); ``to_harbour``
+    and ``from_harbour`` are (duration s, distance m) arrays of shape (points, harbours) by
+    road from each point to each harbour and back.  A crossing is a straight boat line
+    between the points, or road to a harbour on one side and boat from there, whichever is
+    quicker (``boarding_s`` added once).
+    """
+    p = params
+    n = len(points)
+    lon, lat = _lonlat(points)
+    land = np.array([pt.landmass for pt in points], dtype=np.int64)
+    same_land = land[:, None] == land[None, :]
+    boat_ms = p.boat_speed_kmh / 3.6
+    direct_boat = haversine_m(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+    cross_dist = direct_boat.copy()
+    cross_dur = direct_boat / boat_ms + p.boarding_s
+    for k, h in enumerate(harbours):
+        boat_m = haversine_m(lon, lat, h.lon, h.lat)
+        on_h_land = land == h.landmass
+        mask = on_h_land[:, None] & ~same_land
+        # i on the harbour's landmass drives to it, then boats to j ...
+        d_ij = to_harbour[1][:, k][:, None] + boat_m[None, :]
+        t_ij = to_harbour[0][:, k][:, None] + p.boarding_s + boat_m[None, :] / boat_ms
+        better = mask & (t_ij < cross_dur)
+        cross_dur = np.where(better, t_ij, cross_dur)
+        cross_dist = np.where(better, d_ij, cross_dist)
+        # ... and j boats to the harbour, then i's way back by road (stored at [j, i]).
+        d_ji = (from_harbour[1][:, k][:, None] + boat_m[None, :]).T
+        t_ji = (from_harbour[0][:, k][:, None] + p.boarding_s + boat_m[None, :] / boat_ms).T
+        better_t = mask.T & (t_ji < cross_dur)
+        cross_dur = np.where(better_t, t_ji, cross_dur)
+        cross_dist = np.where(better_t, d_ji, cross_dist)
+    duration = np.where(same_land, road_dur_s, cross_dur)
+    distance = np.where(same_land, road_dist_m, cross_dist)
+    np.fill_diagonal(duration, 0.0)
+    np.fill_diagonal(distance, 0.0)
+    # Round up so that a plan feasible on integers is feasible on the estimate too.
+    return TravelMatrices(
+        duration_s=np.ceil(duration - 1e-9).astype(np.int64).reshape(n, n),
+        distance_m=np.ceil(distance - 1e-9).astype(np.int64).reshape(n, n),
+        by_boat=~same_land, info=dict(info),
+    )

@@ -31,7 +31,7 @@ def classify_dataset(dataset: Dataset, params: PlanningParams) -> pd.DataFrame:
     classified = classify_villages(villages, dataset.offices, harbours=dataset.harbours,
                                    neighbours=dataset.neighbours,
                                    overrides=overrides[["kode", *_OVERRIDE_FLAGS]],
-                                   params=params)
+                                   params=params, roads=dataset.roads)
     counts = dataset.backlog[["kode", "wajib_ktp", "sudah_rekam", "belum_rekam"]]
     return pd.DataFrame(classified.merge(counts, on="kode", how="left"))
 
@@ -50,7 +50,7 @@ def build_week(dataset: Dataset, classified: pd.DataFrame, *, regency: str, week
     """The routing problem of one regency's week."""
     return build_problem(classified, teams=dataset.teams, offices=dataset.offices,
                          harbours=dataset.harbours, regency=regency, week_start=week_start,
-                         params=params, pins=pins)
+                         params=params, pins=pins, roads=dataset.roads)
 
 
 def solve_week(built: BuiltProblem, params: PlanningParams, *,

@@ -11,7 +11,12 @@ of the real Banten (lon 104.9-105.8, lat -7.5 to -6.85) so that it never overlap
 * hills in the north-east interior (``medan = perbukitan``), a town of kelurahan around the
   office on the west coast;
 * a backlog whose rate is higher on islands, the border, the coast and far from the office,
-  with a few villages at zero and two whose backlog exceeds a team-day.
+  with a few villages at zero and two whose backlog exceeds a team-day;
+* a road network in BIG RBI style (``roads.gpkg``, class in ``REMARK``): local roads between
+  neighbouring villages, an arterial road from the office eastwards, slow winding mountain
+  roads (*Jalan Lain*) in the hills, and a river (layer ``rivers``) that roads cross at one
+  bridge only, far upstream, so that villages facing each other across its lower course are
+  far apart by road.
 """
 
 from __future__ import annotations
@@ -60,6 +65,10 @@ ISLANDS = (  # name, centre lon, lat, radius deg, village names
     ("Pulau Dua", 105.320, -7.405, 0.012, ("Pulo Dua",)),
 )
 ISLET = (104.975, -7.265, 0.004)  # uninhabited, belongs to the nearest coastal village
+#: The river: source on the northern border, mouth on the south coast; the one bridge.
+RIVER = ((105.235, -6.985), (105.225, -7.10), (105.25, -7.20), (105.24, -7.36))
+BRIDGE_LAT = -7.06
+ROAD_SEED = SEED + 1  # roads draw from their own generator: the other files stay as they were
 
 
 def _wavy(a: float, b: float, n: int, base: float, amp: float, rng: np.random.Generator,
@@ -224,7 +233,79 @@ def build(rng: np.random.Generator) -> dict[str, object]:
     harbour = shapely.ops.nearest_points(mainland.exterior.difference(
         neighbour.buffer(1e-3)), Point(105.16, -7.40))[0]
     return {"villages": villages, "backlog": backlog, "neighbours": neighbours,
-            "harbour": (round(harbour.x, 5), round(harbour.y, 5))}
+            "harbour": (round(harbour.x, 5), round(harbour.y, 5)), "seeds": pts,
+            "mainland": mainland}
+
+
+def _winding(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> list[tuple[float, float]]:
+    """A mountain road from a to b: hairpins that make it about twice as long."""
+    n = 12
+    t = np.linspace(0.0, 1.0, n + 1)
+    normal = np.array([-(b - a)[1], (b - a)[0]])
+    side = np.where(np.arange(n + 1) % 2 == 0, 0.0, 1.0) * np.sign(rng.uniform(-1, 1))
+    side[1::2] *= np.where(np.arange(len(side[1::2])) % 2 == 0, 1.0, -1.0)
+    pts = a[None, :] + t[:, None] * (b - a)[None, :] + 0.145 * side[:, None] * normal[None, :]
+    return [(float(x), float(y)) for x, y in pts]
+
+
+def make_roads(seeds: np.ndarray, mainland: Polygon, harbour: tuple[float, float],
+               rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """RBI-style road lines (``REMARK``) of the mainland, and the river they must respect."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    nodes = np.vstack([seeds, [OFFICE], [harbour]])
+    office, port = len(seeds), len(seeds) + 1
+    edges = shapely.get_parts(shapely.delaunay_triangles(shapely.multipoints(nodes),
+                                                         only_edges=True))
+    ends = np.array([shapely.get_coordinates(e) for e in edges])
+    key = {(round(x, 9), round(y, 9)): i for i, (x, y) in enumerate(nodes)}
+    pairs = np.array([[key[(round(e[0, 0], 9), round(e[0, 1], 9))],
+                       key[(round(e[1, 0], 9), round(e[1, 1], 9))]] for e in ends])
+    length = np.hypot(*(nodes[pairs[:, 0]] - nodes[pairs[:, 1]]).T)
+    shapely.prepare(mainland)
+    river = shapely.LineString(RIVER)
+    keep = (length < 0.06) & np.array([mainland.contains(e) for e in edges])
+    crossing = np.array([e.intersects(river) for e in edges])
+    # the one bridge: the crossing edge nearest BRIDGE_LAT
+    mid_lat = nodes[pairs, 1].mean(axis=1)
+    candidates = np.flatnonzero(keep & crossing)
+    bridge = candidates[np.argmin(np.abs(mid_lat[candidates] - BRIDGE_LAT))]
+    keep &= ~crossing
+    keep[bridge] = True
+    idx = np.flatnonzero(keep)
+    n = len(nodes)
+    graph = csr_matrix((np.concatenate([length[idx]] * 2),
+                        (np.concatenate([pairs[idx, 0], pairs[idx, 1]]),
+                         np.concatenate([pairs[idx, 1], pairs[idx, 0]]))), shape=(n, n))
+    _, pred = dijkstra(graph, indices=office, return_predecessors=True)
+    arterial: set[tuple[int, int]] = set()
+    for target in (int(np.argmax(nodes[:len(seeds), 0])), port):  # the far east, the harbour
+        node = target
+        while node != office and pred[node] >= 0:
+            arterial.add((min(node, pred[node]), max(node, pred[node])))
+            node = int(pred[node])
+    hx, hy, ha, hb = HILLS
+    rows = []
+    for k in idx:
+        i, j = sorted(pairs[k].tolist())
+        a, b = nodes[i], nodes[j]
+        mx, my = (a + b) / 2
+        in_hills = ((mx - hx) / ha) ** 2 + ((my - hy) / hb) ** 2 < 1.0
+        if in_hills:  # the arterial road too winds through the hills, but not over the river
+            cls, line = "Jalan Lain", _winding(a, b, rng)
+            if k == bridge or shapely.LineString(line).intersects(river):
+                line = [tuple(a), tuple(b)]
+        elif (i, j) in arterial:
+            cls, line = "Jalan Arteri", [tuple(a), tuple(b)]
+        else:
+            cls, line = "Jalan Lokal", [tuple(a), tuple(b)]
+        rows.append({"REMARK": cls, "geometry": shapely.set_precision(
+            shapely.LineString(line), PRECISION_DEG)})
+    roads = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    rivers = gpd.GeoDataFrame({"NAMOBJ": ["Sungai Cilaki"]},
+                              geometry=[shapely.LineString(RIVER)], crs="EPSG:4326")
+    return roads, rivers
 
 
 def make_backlog(frame: pd.DataFrame, kec_names: dict[int, str], rng: np.random.Generator,
@@ -293,6 +374,7 @@ offices = "offices.csv"
 harbours = "harbours.csv"
 teams = "teams.csv"
 neighbours = "neighbours.gpkg:neighbour_regencies"
+roads = "roads.gpkg:roads"
 """
 
 TEAMS = """\
@@ -312,7 +394,7 @@ def main(argv: list[str] | None = None) -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     data = build(np.random.default_rng(SEED))
-    for name in ("villages.gpkg", "neighbours.gpkg"):
+    for name in ("villages.gpkg", "neighbours.gpkg", "roads.gpkg"):
         (out / name).unlink(missing_ok=True)
     villages = data["villages"]
     neighbours = data["neighbours"]
@@ -320,6 +402,10 @@ def main(argv: list[str] | None = None) -> None:
     assert isinstance(neighbours, gpd.GeoDataFrame)
     villages.to_file(out / "villages.gpkg", layer="villages", driver="GPKG")
     neighbours.to_file(out / "neighbours.gpkg", layer="neighbour_regencies", driver="GPKG")
+    roads, rivers = make_roads(data["seeds"], data["mainland"], data["harbour"],  # type: ignore[arg-type]
+                               np.random.default_rng(ROAD_SEED))
+    roads.to_file(out / "roads.gpkg", layer="roads", driver="GPKG", SPATIAL_INDEX="NO")
+    rivers.to_file(out / "roads.gpkg", layer="rivers", driver="GPKG", SPATIAL_INDEX="NO")
     backlog = data["backlog"]
     assert isinstance(backlog, pd.DataFrame)
     write_xlsx(backlog, out / "belum_rekam.xlsx")

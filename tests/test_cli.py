@@ -38,7 +38,8 @@ def test_inspect_by_flags_equals_manifest():
         "inspect", "--villages", f"{SAMPLE / 'villages.gpkg'}:villages",
         "--backlog", str(SAMPLE / "belum_rekam.xlsx"), "--offices", str(SAMPLE / "offices.csv"),
         "--harbours", str(SAMPLE / "harbours.csv"), "--teams", str(SAMPLE / "teams.csv"),
-        "--neighbours", f"{SAMPLE / 'neighbours.gpkg'}:neighbour_regencies"])
+        "--neighbours", f"{SAMPLE / 'neighbours.gpkg'}:neighbour_regencies",
+        "--roads", f"{SAMPLE / 'roads.gpkg'}:roads"])
     by_manifest = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE)])
     assert by_flags.exit_code == 0, by_flags.output
     assert by_flags.output == by_manifest.output

@@ -146,7 +146,7 @@ def test_manifest_folder(good_files: dict[str, str], tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "words"), [
     ('villages = "v.gpkg"\nbacklog = "b.csv"\n', "required key missing"),
     ('villages = "v.gpkg"\nbacklog = "b.csv"\noffices = 3\n', "must be text"),
-    ('villages = "v.gpkg"\nbacklog = "b.csv"\noffices = "o.csv"\nroads = "r"\n', "unknown key"),
+    ('villages = "v.gpkg"\nbacklog = "b.csv"\noffices = "o.csv"\nrivers = "r"\n', "unknown key"),
     ("villages = [", "invalid manifest"),
 ])
 def test_bad_manifest(tmp_path: Path, text: str, words: str) -> None:

@@ -15,7 +15,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCRIPT = SAMPLE / "make_sample_data.py"
 BANTEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "banten"
 WRITTEN = ("villages.gpkg", "neighbours.gpkg", "belum_rekam.xlsx", "offices.csv",
-           "harbours.csv", "teams.csv", "manifest.toml")
+           "harbours.csv", "teams.csv", "manifest.toml", "roads.gpkg")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,8 @@ def test_regenerating_writes_the_same_bytes(regenerated: Path, name: str) -> Non
 def test_manifest_names_files_that_exist() -> None:
     """Every manifest entry points at a file (and layer) the sample ships."""
     manifest = tomllib.loads((SAMPLE / "manifest.toml").read_text())
-    assert set(manifest) == {"villages", "backlog", "offices", "harbours", "teams", "neighbours"}
+    assert set(manifest) == {"villages", "backlog", "offices", "harbours", "teams", "neighbours",
+                             "roads"}
     for value in manifest.values():
         path, _, layer = value.partition(":")
         assert (SAMPLE / path).is_file()
@@ -132,6 +133,22 @@ def test_neighbour_shares_the_land_border(villages: gpd.GeoDataFrame) -> None:
     shared = villages.to_crs(crs).boundary.intersection(
         neighbours.to_crs(crs).buffer(1.0).union_all()).length.sum()
     assert shared > 30_000
+
+
+def test_roads_wind_in_the_hills_and_cross_the_river_once(villages: gpd.GeoDataFrame) -> None:
+    """RBI-style roads: winding slow roads in the hills, one bridge over the river, all inland."""
+    roads = gpd.read_file(SAMPLE / "roads.gpkg", layer="roads")
+    river = gpd.read_file(SAMPLE / "roads.gpkg", layer="rivers").union_all()
+    assert set(roads["REMARK"]) == {"Jalan Arteri", "Jalan Lokal", "Jalan Lain"}
+    hills = villages[villages["medan"] == "perbukitan"].union_all()
+    winding = roads[roads["REMARK"] == "Jalan Lain"]
+    assert winding.intersects(hills).all()
+    straight = winding.geometry.apply(
+        lambda g: g.interpolate(0).distance(g.interpolate(1, normalized=True)))
+    length = winding.geometry.apply(lambda g: g.length)
+    assert length.sum() > 1.8 * straight.sum()  # the hairpins double the way
+    assert roads.intersects(river).sum() == 1
+    assert roads.union_all().within(villages.union_all().buffer(0.01))
 
 
 @pytest.mark.banten

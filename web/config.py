@@ -17,6 +17,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": DEV_SECRET_KEY,
         "SAMPLE_DATA": os.path.join(REPO_ROOT, "sample_data"),
+        # Each regency's uploaded road network (web/services/roads.py)
+        "ROADS_FOLDER": os.path.join(instance_path, "roads"),
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "jemput_bola.db"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         # Uploads: village layers of a whole regency stay well under this.

@@ -47,6 +47,7 @@ def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SAMPLE_DATA": str(SAMPLE),
+        "ROADS_FOLDER": str(tmp_path / "roads"),
     }
     config.update(overrides)
     return config

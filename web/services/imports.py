@@ -66,6 +66,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("teams", False, (".csv", ".xlsx")),
     FileKind("neighbours", False, (".gpkg", ".geojson", ".json", ".zip")),
     FileKind("overrides", False, (".csv", ".xlsx")),
+    FileKind("roads", False, (".pbf", ".gpkg", ".geojson", ".json", ".zip")),
 )
 
 
@@ -139,6 +140,10 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
         villages = _store_villages(record, regency.code, mine)
         _store_backlog(record, villages, mine)
         _store_teams(regency.code, dataset.teams, offices)
+        if dataset.roads is not None:  # plans of this regency are routed on it from now on
+            from web.services.roads import keep_road_file
+
+            keep_road_file(regency.code, dataset.sources["roads"])
         db.session.commit()
     except InputError as exc:
         db.session.rollback()

@@ -18,6 +18,7 @@ from planner.params import PlanningParams
 from planner.problem import BuiltProblem, Pin, build_problem
 from web.extensions import db
 from web.models import Harbour, Office, Regency, Team
+from web.services.roads import road_network
 from web.services.villages import regency_village_rows
 
 VILLAGE_COLUMNS = ("kode", "desa", "jenis", "kecamatan_kode", "kecamatan", "kabupaten_kode",
@@ -108,4 +109,4 @@ def build_regency_problem(regency: Regency, week_start: date, params: PlanningPa
     return build_problem(tables.villages, teams=tables.teams, offices=tables.offices,
                          harbours=tables.harbours, regency=regency.code, week_start=week_start,
                          params=params, pins=pins, strict_pins=strict_pins,
-                         closed_before=closed_before)
+                         closed_before=closed_before, roads=road_network(regency.code))

@@ -24,6 +24,8 @@ LABELS = {
     "teams": _l("Tim keliling (CSV, boleh dikosongkan)"),
     "neighbours": _l("Wilayah tetangga untuk tanda perbatasan (boleh dikosongkan)"),
     "overrides": _l("Koreksi tanda desa (CSV, boleh dikosongkan)"),
+    "roads": _l("Jaringan jalan untuk waktu tempuh: OpenStreetMap .osm.pbf atau garis jalan "
+                "RBI (GeoPackage atau Shapefile dalam ZIP), boleh dikosongkan"),
 }
 
 
