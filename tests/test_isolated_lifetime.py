@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from processes import PYTHON, REPO, alive, child_env, descendants, wait_for
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 #: A caller whose solve child, after a short search, would hang for an hour.
 SCRIPT = """
 import sys
+import time
 sys.path.insert(0, {tests!r})
 from test_solver import random_instance
 from planner.solver.isolated import run_isolated
@@ -46,3 +48,18 @@ def test_solver_child_dies_when_its_caller_is_killed() -> None:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_time_limit_counts_from_the_start_of_the_search() -> None:
+    """A child slow to start (a loaded machine) is not killed for time it spent before its
+    search began: the overrun limit counts from its "started" message."""
+    from test_solver import random_instance
+
+    from planner.solution import SolveStatus
+    from planner.solver.isolated import run_isolated
+
+    began = time.monotonic()
+    sol = run_isolated(random_instance(2), time_limit_s=0.3, seed=0, fault="slow_start",
+                       margin_s=6.0)
+    assert sol.status is SolveStatus.FEASIBLE, sol.message
+    assert time.monotonic() - began > 8.0  # the child's slow start, longer than the margin

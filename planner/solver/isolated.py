@@ -36,6 +36,8 @@ from planner.solution import ProgressCallback, Solution, SolveStatus
 #: Seconds a child may overrun its limit before it is killed (plus 10 % of the limit); covers
 #: process start-up and the final pass.
 DEFAULT_MARGIN_S = 5.0
+#: Seconds a child may take to start its search (process start, imports) on a busy machine.
+STARTUP_LIMIT_S = 120.0
 #: ``PR_SET_PDEATHSIG`` of <linux/prctl.h>.
 _PR_SET_PDEATHSIG = 1
 
@@ -75,6 +77,10 @@ def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | No
     if alive is not None:
         _die_with_parent(alive)
     from planner.solver.search import run_search
+
+    if fault == "slow_start":  # a busy machine: imports and unpickling take seconds
+        time.sleep(8.0)
+    out.put(("started", time.monotonic()))
 
     def observer(routes: tuple[tuple[int, ...], ...], elapsed_s: float, prize: int,
                  travel_s: int) -> None:
@@ -128,7 +134,10 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
                        daemon=True)
     proc.start()
     alive_r.close()
-    kill_at = started + time_limit_s * 1.1 + margin_s
+    # the limit counts from the child's "started": starting the forkserver and the child
+    # (imports, unpickling) takes seconds on a busy machine, and is not the search's time;
+    # a child that never starts is killed after STARTUP_LIMIT_S
+    kill_at = time.monotonic() + STARTUP_LIMIT_S + time_limit_s * 1.1 + margin_s
     best: tuple[tuple[tuple[int, ...], ...], int, int] | None = None
     history: list[tuple[float, int, int]] = []
     result: Solution | None = None
@@ -155,7 +164,9 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
             except queue.Empty:
                 why = f"solver process ended without a result (exit code {proc.exitcode})"
                 break
-        if msg[0] == "progress":
+        if msg[0] == "started":
+            kill_at = time.monotonic() + time_limit_s * 1.1 + margin_s
+        elif msg[0] == "progress":
             _, routes, elapsed_s, prize, travel_s = msg
             best = (routes, prize, travel_s)
             history.append((elapsed_s, prize, travel_s))
