@@ -192,12 +192,13 @@ class Share:
     deadline: float
 
 
-def _client_process(share: Share) -> tuple[list[float], int, list[str]]:
+def _client_process(share: Share) -> tuple[list[float], int, list[str], int]:
     """Run one thread per cookie until the share of requests is done or the deadline."""
     import threading
 
     latencies: list[float] = []
     errors: list[str] = []
+    retried: list[str] = []
     lock = threading.Lock()
     counter = iter(range(share.requests))
 
@@ -208,16 +209,21 @@ def _client_process(share: Share) -> tuple[list[float], int, list[str]]:
                 if next(counter, None) is None:
                     break
             began = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Cookie": cookie})
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                status, conn = 0, http.client.HTTPConnection(share.host, share.port,
-                                                             timeout=60)
-                with lock:
-                    errors.append(repr(exc))
+            status = 0
+            for attempt in (1, 2):
+                try:
+                    conn.request("GET", path, headers={"Cookie": cookie})
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conn = http.client.HTTPConnection(share.host, share.port, timeout=60)
+                    # a kept-alive connection the server had just closed: like a browser,
+                    # send the GET again once on a new connection (counted apart)
+                    with lock:
+                        (retried if attempt == 1 else errors).append(repr(exc))
             elapsed = time.perf_counter() - began
             with lock:
                 if status == 200:
@@ -231,7 +237,7 @@ def _client_process(share: Share) -> tuple[list[float], int, list[str]]:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, len(latencies) + len(errors), errors
+    return latencies, len(latencies) + len(errors), errors, len(retried)
 
 
 def load(host: str, port: int, clients: list[tuple[str, str]], *, requests: int,
@@ -254,6 +260,7 @@ def load(host: str, port: int, clients: list[tuple[str, str]], *, requests: int,
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
     return {"requests": done, "ok": len(latencies), "errors": len(errors),
+            "retried": sum(r[3] for r in results),
             "error_kinds": sorted(set(errors))[:3], "wall_s": wall,
             "p50_ms": pct(0.50) if latencies else float("nan"),
             "p95_ms": pct(0.95) if latencies else float("nan"),
@@ -336,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                     for _ in range(args.runs)]
             for i, row in enumerate(rows, 1):
                 print(f"{name:<7} {clients:>3} clients run {i}: {row['ok']:>5} ok "
-                      f"{row['errors']:>3} errors  p50 {row['p50_ms']:7.1f} ms  "
+                      f"{row['errors']:>3} errors ({row['retried']} retried)  "
+                      f"p50 {row['p50_ms']:7.1f} ms  "
                       f"p95 {row['p95_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms  "
                       f"{row['rps']:6.1f} req/s {row['error_kinds'] or ''}")
             print(f"{name:<7} {clients:>3} clients median of {len(rows)}: "

@@ -22,6 +22,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("JEMPUT_BOLA_WEB_THREADS", "4"))
 preload_app = True
 timeout = 60
+#: Seconds an idle kept-alive connection stays open (gunicorn's 2 s drops many that a
+#: browser or a reverse proxy is about to reuse).
+keepalive = 5
 graceful_timeout = 30
 accesslog = "-"
 
