@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -96,3 +96,40 @@ def test_kill_9_of_the_server_ends_its_solver_and_a_restart_fails_the_job(tmp_pa
         assert finished >= killed_at - 1
     finally:
         _stop(restarted)
+
+
+def test_worker_identity_tells_a_dead_worker_from_a_live_one():
+    import socket
+
+    from web.services.planning import worker_gone, worker_identity
+
+    me = worker_identity()
+    assert not worker_gone(me)
+    host, pid, start = me.rsplit("/", 2)
+    assert pid == str(os.getpid())
+    assert worker_gone(f"{host}/{pid}/{int(start) + 1}")  # the pid, reused by another process
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    assert worker_gone(f"{socket.gethostname()}/{ended.stdout.strip()}/{start}")
+    assert not worker_gone(f"another-host/{ended.stdout.strip()}/{start}")  # its heartbeat says
+
+
+def test_a_silent_worker_on_another_host_is_failed_after_the_heartbeat_limit(app):
+    from web.extensions import db
+    from web.models import JobStatus, PlanningJob
+    from web.services.planning import fail_stale_jobs
+    from web.services.regions import ensure_regency
+
+    now = time.time()
+    with app.app_context():
+        ensure_regency("36.90", "Kabupaten Uji")
+        for beat in (now - 2, now - STALE_AFTER_S - 5):
+            db.session.add(PlanningJob(regency_code="36.90", week_start=date(2026, 11, 30),
+                                       status=JobStatus.RUNNING, params={},
+                                       progress={"heartbeat": beat,
+                                                 "worker": "another-host/1/1"}))
+        db.session.commit()
+        assert fail_stale_jobs() == 1
+        jobs = db.session.query(PlanningJob).order_by(PlanningJob.id).all()
+        assert [j.status for j in jobs] == ["running", "failed"]
+        assert "Pekerja berhenti" in jobs[1].error
