@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from typing import Any
 
 from flask import Flask
@@ -91,9 +92,18 @@ def _instance_secret_key(app: Flask) -> str:
     os.makedirs(app.instance_path, exist_ok=True)
     path = os.path.join(app.instance_path, "secret_key")
     if not os.path.exists(path):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # several WSGI workers start at once: each writes its own candidate, and the first
+        # to link it under the final name wins, so nobody reads a half-written key
+        part = f"{path}.{os.getpid()}.{threading.get_ident()}.part"
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(part, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(part)
     with open(path, encoding="utf-8") as fh:
         return fh.read().strip()
 

@@ -1,4 +1,5 @@
-"""``flask --app web ...`` commands: accounts and the first-run setup."""
+"""``flask --app web ...`` commands: accounts, the first-run setup, the planning worker,
+backups."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(set_password_command)
     app.cli.add_command(load_sample_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -96,3 +99,51 @@ def worker_command(once: bool) -> None:
         return
     click.echo("Pekerja perencanaan berjalan / planning worker running (Ctrl+C to stop)")
     worker.run_forever()
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Back up the database to PATH while the app keeps running (SQLite: online backup API;
+    PostgreSQL: pg_dump custom format)."""
+    from flask import current_app
+
+    from web.services.backup import BackupError, backup_database
+
+    try:
+        result = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Cadangan disimpan / backup written: {result.path} "
+               f"({result.size_bytes} bytes"
+               + (f", revisi skema {result.revision})" if result.revision else ")"))
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database with the backup PATH. The current database is saved beside it
+    first; stop the server and the worker before restoring."""
+    from flask import current_app
+
+    from web.database import upgrade_database
+    from web.extensions import db
+    from web.services.backup import BackupError, restore_database
+
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not yes:
+        click.confirm(f"Semua data di basis data sekarang diganti dengan isi {path}. "
+                      "Lanjutkan? / Replace the whole database with this backup?", abort=True)
+    db.engine.dispose()  # no pooled connection of ours holds the old database open
+    try:
+        result = restore_database(uri, path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.safety_copy is not None:
+        click.echo(f"Basis data sebelumnya disimpan / previous database kept: "
+                   f"{result.safety_copy}")
+    upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"Basis data dipulihkan dari / database restored from: {path}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask
 
@@ -40,18 +41,29 @@ class PlanningWorker:
             finally:
                 db.session.remove()
 
-    def run_forever(self) -> None:
-        """Run jobs until :meth:`stop`; failed jobs from a dead worker are closed first."""
+    def fail_stale_jobs(self) -> int:
+        """Close the running jobs of dead workers (see ``planning.fail_stale_jobs``)."""
         from web.extensions import db
         from web.services.planning import fail_stale_jobs
 
         with self.app.app_context():
             try:
-                fail_stale_jobs()
+                return fail_stale_jobs()
             finally:
                 db.session.remove()
+
+    def run_forever(self) -> None:
+        """Run jobs until :meth:`stop`.  Jobs left running by a dead worker are closed
+        first, and again every few seconds while idle (another worker may die meanwhile)."""
+        from web.services.planning import STALE_AFTER_S
+
+        self.fail_stale_jobs()
+        checked = time.monotonic()
         while not self._stop.is_set():
             try:
+                if time.monotonic() - checked > STALE_AFTER_S / 3:
+                    checked = time.monotonic()
+                    self.fail_stale_jobs()
                 ran = self.run_once()
             except Exception:  # keep serving the queue; the job row says what failed
                 log.exception("planning worker: job crashed")

@@ -7,13 +7,24 @@ improvement back through a queue, and kills the process when it overruns its lim
 margin.  The caller always gets a :class:`~planner.solution.Solution`: the child's own result,
 or, when the child crashed or was killed, the best plan it reported so far with status
 ``FAILED``.  Every plan is checked again here with :func:`~planner.checking.check_routes`.
+
+The child dies with the process that asked for the solve, also when that process is killed
+with ``kill -9`` and cannot clean up: on Linux the child asks the kernel for a SIGKILL when
+its parent ends (``prctl(PR_SET_PDEATHSIG)``; its parent is the forkserver, which itself ends
+when the server's end of its pipe closes), and on every platform a thread of the child waits
+on a pipe whose only writing end the caller holds, and ends the child when it reads EOF.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
 import os
 import queue
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,11 +34,12 @@ from planner.instance import Instance
 from planner.solution import ProgressCallback, Solution, SolveStatus
 
 #: Seconds a child may overrun its limit before it is killed (plus 10 % of the limit); covers
-#: the final pass.
+#: process start-up and the final pass.
 DEFAULT_MARGIN_S = 5.0
-#: Seconds a child may take to start before its limit begins (a fresh forkserver imports the
-#: search and its compiled kernels).
-STARTUP_ALLOWANCE_S = 60.0
+#: Seconds a child may take to start its search (process start, imports) on a busy machine.
+STARTUP_LIMIT_S = 120.0
+#: ``PR_SET_PDEATHSIG`` of <linux/prctl.h>.
+_PR_SET_PDEATHSIG = 1
 
 
 def _context() -> Any:
@@ -38,12 +50,37 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
-def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | None) -> None:
+def _die_with_parent(alive: Any) -> None:
+    """End this process as soon as the caller is gone (see the module's docstring).
+
+    ``alive`` is the reading end of a pipe nobody writes to: it reads EOF only when the
+    caller's writing end is closed, by the caller or by the kernel when the caller died.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl: the pipe does
+            pass
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            alive.recv_bytes()
+        os._exit(70)  # ends every thread at once, also a search inside compiled code
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | None,
+           alive: Any = None) -> None:
     """Process entry point: run the search, stream improvements, send the result."""
-    if fault == "slow_start":  # a start-up slower than limit + margin (a busy machine)
-        time.sleep(2.0)
-    out.put(("started",))  # the time limit runs from here, not from the process start-up
+    if alive is not None:
+        _die_with_parent(alive)
     from planner.solver.search import run_search
+
+    if fault == "slow_start":  # a busy machine: imports and unpickling take seconds
+        time.sleep(8.0)
+    out.put(("started", time.monotonic()))
 
     def observer(routes: tuple[tuple[int, ...], ...], elapsed_s: float, prize: int,
                  travel_s: int) -> None:
@@ -91,11 +128,16 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
               else [list(r) for r in initial_routes]}
     ctx = _context()
     out = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(instance, kwargs, out, fault), daemon=True)
+    # the child's lifeline: this process keeps the only writing end (never written to)
+    alive_r, alive_w = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(instance, kwargs, out, fault, alive_r),
+                       daemon=True)
     proc.start()
-    # Until the child says it runs, it gets start-up time of its own (a new forkserver imports
-    # and loads the compiled kernels: seconds on a busy machine); then its limit plus margin.
-    kill_at = started + time_limit_s * 1.1 + margin_s + STARTUP_ALLOWANCE_S
+    alive_r.close()
+    # the limit counts from the child's "started": starting the forkserver and the child
+    # (imports, unpickling) takes seconds on a busy machine, and is not the search's time;
+    # a child that never starts is killed after STARTUP_LIMIT_S
+    kill_at = time.monotonic() + STARTUP_LIMIT_S + time_limit_s * 1.1 + margin_s
     best: tuple[tuple[tuple[int, ...], ...], int, int] | None = None
     history: list[tuple[float, int, int]] = []
     result: Solution | None = None
@@ -136,6 +178,7 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
     if proc.is_alive():  # pragma: no cover - join after kill should always succeed
         proc.kill()
         proc.join(timeout=5)
+    alive_w.close()
     out.close()
     wall = time.monotonic() - started
     if result is not None:

@@ -10,8 +10,12 @@ job ``failed`` with a plain message; nothing else changes (the published plan le
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -37,8 +41,13 @@ from web.services.turnout import service_params
 
 log = logging.getLogger(__name__)
 
-#: A running job whose worker has not written for this long is taken as dead.
-STALE_AFTER_S = 120
+#: A running job's worker writes its heartbeat at least this often (s), in every phase.
+HEARTBEAT_S = 2.0
+#: A running job whose worker has not written for this long is taken as dead (s).
+STALE_AFTER_S = 15
+#: Why a job of a dead worker was closed.
+STALE_ERROR = ("Pekerja berhenti di tengah perhitungan (server dimulai ulang atau proses "
+               "dihentikan). Rencana yang sudah terbit tidak berubah. Silakan rencanakan lagi.")
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
@@ -234,16 +243,54 @@ def claim_next_job() -> PlanningJob | None:
             return db.session.get(PlanningJob, job_id)
 
 
+def _process_start(pid: int) -> str:
+    """When the process started (clock ticks since boot, from /proc), "" where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return ""
+    return "" if fields[0] in ("Z", "X") else fields[19]
+
+
+def worker_identity() -> str:
+    """This worker process as ``host/pid/start``: a pid reused later does not match."""
+    return f"{socket.gethostname()}/{os.getpid()}/{_process_start(os.getpid())}"
+
+
+def worker_gone(identity: str) -> bool:
+    """Whether the worker process of ``identity`` is known to have ended: it ran on this
+    host and its pid is free or now belongs to a process started at another time.  A worker
+    on another host is never judged here (its heartbeat is)."""
+    parts = identity.rsplit("/", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    host, pid, start = parts[0], int(parts[1]), parts[2]
+    if host != socket.gethostname():
+        return False
+    if start:
+        return _process_start(pid) != start
+    try:  # pragma: no cover - platforms without /proc
+        os.kill(pid, 0)
+    except ProcessLookupError:  # pragma: no cover
+        return True
+    except OSError:  # pragma: no cover - alive, someone else's
+        return False
+    return False  # pragma: no cover
+
+
 def fail_stale_jobs() -> int:
-    """Running jobs whose worker went silent (a restart) are marked failed."""
+    """Close the running jobs of dead workers: at once when the worker ran on this host and
+    its process is gone (a restart after a crash or ``kill -9``), otherwise when its
+    heartbeat is older than :data:`STALE_AFTER_S`."""
     count = 0
     for job in db.session.scalars(select(PlanningJob).where(
-            PlanningJob.status == JobStatus.RUNNING)):
-        beat = float(job.progress.get("heartbeat") or 0)
-        if time.time() - beat > STALE_AFTER_S:
-            _finish(job.id, JobStatus.FAILED,
-                    error="Pekerja berhenti di tengah perhitungan (server dimulai ulang). "
-                    "Silakan rencanakan lagi.")
+            PlanningJob.status == JobStatus.RUNNING)).all():
+        progress = job.progress or {}
+        beat = float(progress.get("heartbeat") or 0)
+        worker = str(progress.get("worker") or "")
+        if (worker and worker_gone(worker)) or time.time() - beat > STALE_AFTER_S:
+            _finish(job.id, JobStatus.FAILED, error=STALE_ERROR)
             count += 1
     return count
 
@@ -338,7 +385,8 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
     # the turnout rates the coordinator accepted from field reports (services/turnout.py)
     params = PlanningParams(solver=solver, service=service_params(job.regency_code))
     try:
-        built, initial, base = build_job_problem(job, params)
+        with _beating(job_id, dict(job.progress or {})):
+            built, initial, base = build_job_problem(job, params)
     except (InputError, InfeasibleError, JobError) as exc:
         _finish(job_id, JobStatus.FAILED, error=f"Data belum siap untuk direncanakan: {exc}")
         return
@@ -385,18 +433,20 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         _finish(job_id, JobStatus.FAILED, error=_plain_failure(solution), progress=final)
         return
     try:
-        plan = plan_to_dict(decode_plan(built.instance, solution, built=built, params=params))
-        # villages last reported unreachable: flagged with the reason (still planned)
-        plan["notes"] = [*plan.get("notes", []),
-                         *unreachable_notes(job.regency_code, job.week_start)]
-        stored = store_instance(job.regency_code, job.week_start,
-                                instance_to_dict(built.instance))
-        version = store_draft(regency_code=job.regency_code, week_start=job.week_start,
-                              plan=plan, instance_id=stored.id,
-                              created_by_id=job.created_by_id,
-                              based_on_id=base.id if base else None,
-                              origin="reoptimise" if base else "solver",
-                              note=f"tugas perencanaan #{job_id}")
+        with _beating(job_id, final):
+            plan = plan_to_dict(decode_plan(built.instance, solution, built=built,
+                                            params=params))
+            # villages last reported unreachable: flagged with the reason (still planned)
+            plan["notes"] = [*plan.get("notes", []),
+                             *unreachable_notes(job.regency_code, job.week_start)]
+            stored = store_instance(job.regency_code, job.week_start,
+                                    instance_to_dict(built.instance))
+            version = store_draft(regency_code=job.regency_code, week_start=job.week_start,
+                                  plan=plan, instance_id=stored.id,
+                                  created_by_id=job.created_by_id,
+                                  based_on_id=base.id if base else None,
+                                  origin="reoptimise" if base else "solver",
+                                  note=f"tugas perencanaan #{job_id}")
     except Exception as exc:
         db.session.rollback()
         log.exception("planning job %s could not store its plan", job_id)
@@ -412,7 +462,45 @@ def _progress_dict(state: _Progress, limit_s: float, *, done: bool = False) -> d
     return {"elapsed_s": round(elapsed, 1), "time_limit_s": limit_s,
             "fraction": 1.0 if done else round(min(0.99, elapsed / max(limit_s, 0.1)), 3),
             "best_prize": state.best_prize, "travel_s": state.travel_s,
-            "improvements": state.improvements, "heartbeat": time.time()}
+            "improvements": state.improvements, "heartbeat": time.time(),
+            "worker": worker_identity()}
+
+
+def _write_beat(job_id: int, progress: dict[str, Any]) -> None:
+    db.session.execute(update(PlanningJob).where(
+        PlanningJob.id == job_id, PlanningJob.status == JobStatus.RUNNING).values(
+        progress={**progress, "heartbeat": time.time(), "worker": worker_identity()}))
+    db.session.commit()
+
+
+@contextmanager
+def _beating(job_id: int, progress: dict[str, Any]) -> Iterator[None]:
+    """Keep the job's heartbeat fresh while the block runs (building the problem, storing
+    the plan: the phases without progress reports), so no other worker takes it as dead."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+
+    def beat() -> None:
+        with app.app_context():
+            try:
+                while not stop.wait(HEARTBEAT_S):
+                    try:
+                        _write_beat(job_id, progress)
+                    except Exception:  # a busy database: the next beat tries again
+                        db.session.rollback()
+                        log.warning("planning job %s: heartbeat not written", job_id,
+                                    exc_info=True)
+            finally:
+                db.session.remove()
+
+    _write_beat(job_id, progress)  # the worker's identity, at once
+    thread = threading.Thread(target=beat, name=f"heartbeat-job-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _report(job_id: int, state: _Progress, limit_s: float) -> bool:

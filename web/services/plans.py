@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from web.extensions import db
 from web.models import PlanInstance, PlanStatus, PlanVersion, PlanWeek, User
@@ -87,10 +88,11 @@ def store_draft(*, regency_code: str, week_start: date, plan: dict[str, Any],
 
 
 def versions_of_week(regency_code: str, week_start: date) -> list[PlanVersion]:
-    """Every version of the week, newest first (callers authorised the regency)."""
+    """Every version of the week, newest first (callers authorised the regency); their plan
+    JSON is loaded only when read (a list of versions never needs it)."""
     return list(db.session.scalars(select(PlanVersion).where(
         PlanVersion.regency_code == regency_code, PlanVersion.week_start == week_start)
-        .order_by(PlanVersion.version.desc())))
+        .options(defer(PlanVersion.plan)).order_by(PlanVersion.version.desc())))
 
 
 def versions_of_regency(regency_code: str, *, limit: int = 200) -> list[PlanVersion]:

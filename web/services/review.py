@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from web.extensions import db
 from web.models import PlanVersion, PlanWeek, User, Village
@@ -30,8 +31,10 @@ PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a
 
 def village_flags(regency_code: str) -> dict[str, dict[str, bool]]:
     """Effective flags of every village of the regency (callers authorised it)."""
+    # the outlines are the bulk of a village row and are not needed here
     return {v.kode: v.flags() for v in db.session.scalars(
-        select(Village).where(Village.regency_code == regency_code))}
+        select(Village).where(Village.regency_code == regency_code)
+        .options(defer(Village.geometry_geojson)))}
 
 
 def village_points(regency_code: str) -> dict[str, tuple[float, float]]:
@@ -80,14 +83,22 @@ def _day_first(route: dict[str, Any]) -> str:
     return f"{when} · {team}" if when else label
 
 
-def addable_villages(version: PlanVersion) -> set[str]:
-    """Villages with a visit in the instance that no route makes yet (can be added)."""
+def addable_villages(version: PlanVersion) -> frozenset[str]:
+    """Villages with a visit in the instance that no route makes yet (can be added);
+    computed once per version and process (version and instance never change)."""
+    from web.services.published import cached_for_version
+
+    return cached_for_version(version.id, version.created_at, "addable",
+                              lambda: _addable_villages(version))
+
+
+def _addable_villages(version: PlanVersion) -> frozenset[str]:
     data = instance_data(version)
     if data is None:
-        return set()
+        return frozenset()
     taken = {s["visit_id"] for r in version.plan["routes"] for s in r["stops"]}
-    return {str(v["village_code"]) for v in data["visits"]
-            if v.get("village_code") and v["visit_id"] not in taken}
+    return frozenset(str(v["village_code"]) for v in data["visits"]
+                     if v.get("village_code") and v["visit_id"] not in taken)
 
 
 def map_data(version: PlanVersion) -> dict[str, Any]:

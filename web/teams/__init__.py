@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -22,9 +24,12 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from web.forms import required
 from web.models import Team
 from web.scoping import can_write_regency, require_regency, require_team
-from web.services.plan_edits import clock, team_day_label
-from web.services.plans import latest_published
-from web.services.review import team_routes
+from web.services.plan_edits import clock
+from web.services.published import (
+    cached_for_version,
+    latest_published_head,
+    published_team_routes,
+)
 from web.services.teams import TeamData, list_teams, offices_of, save_team, team_leads_of
 
 bp = Blueprint("teams", __name__)
@@ -129,9 +134,20 @@ def edit(regency_code: str, team_id: int) -> str | Response:
 def own_team(team_id: int) -> str:
     """A team's page: its lead sees it; so do its coordinator and the province."""
     team = require_team(team_id)
-    version = latest_published(team.regency_code)
-    routes = team_routes(version, team.code) if version is not None else []
+    # the published plan in its precomputed form: neither its JSON nor its tables are
+    # read or rendered again per request (web/services/published.py)
+    version = latest_published_head(team.regency_code)
+    routes_html = Markup("")
+    if version is not None:
+        found = version
+
+        def render_routes() -> Markup:
+            routes = published_team_routes(found, team.code)
+            return Markup(render_template("teams/_routes.html", team=team, version=found,
+                                          routes=routes.routes, labels=routes.labels,
+                                          clock=clock))
+
+        routes_html = cached_for_version(version.id, version.created_at,
+                                         f"team_html:{team.id}:{get_locale()}", render_routes)
     return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS),
-                           version=version, routes=[r for r in routes if r["stops"]],
-                           labels={r["vehicle_id"]: team_day_label(r) for r in routes},
-                           clock=clock)
+                           version=version, routes_html=routes_html)
