@@ -206,16 +206,6 @@ def test_isolated_kills_a_hanging_child() -> None:
     assert sol.prize > 0
 
 
-def test_isolated_limit_runs_from_the_child_start_not_its_start_up() -> None:
-    """A child whose start-up takes longer than limit + margin (a busy machine, a new
-    forkserver loading the kernels) still gets its whole search time, and is not killed."""
-    inst = random_instance(2)
-    started = time.monotonic()
-    sol = run_isolated(inst, time_limit_s=0.3, seed=0, fault="slow_start", margin_s=0.5)
-    assert sol.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL), sol.message
-    assert time.monotonic() - started >= 2.0
-
-
 def test_isolated_kills_a_stuck_child_that_keeps_streaming() -> None:
     """The overrun check does not wait for a quiet queue: a child that floods it with
     progress after its limit is killed all the same."""

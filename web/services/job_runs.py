@@ -6,10 +6,11 @@ it died, or after the broker's visibility timeout.  The job row decides what a d
 - ``queued``: win it with a conditional UPDATE and run it;
 - ``running`` with a fresh heartbeat: another process is solving it, so this delivery waits
   (:class:`JobStillAliveError`, the task retries later) and never runs it beside the first;
-- ``running`` with a silent heartbeat: its worker died mid-solve.  The first such takeover
-  runs the job again (``params.retries`` = 1); a job that lost its worker twice is failed
-  with the reason.  The takeover is a compare-and-swap on ``started_at``, so two deliveries
-  cannot both take it over;
+- ``running`` and its worker known to be gone (same host, process ended: see
+  :func:`web.services.planning.worker_gone`) or its heartbeat silent: its worker died.
+  The first such takeover runs the job again (``params.retries`` = 1); a job that lost
+  its worker twice is failed with the reason.  The takeover is a compare-and-swap on
+  ``started_at``, so two deliveries cannot both take it over;
 - anything else (done, failed, cancelled): nothing to do.
 """
 
@@ -25,6 +26,7 @@ from sqlalchemy import update
 from web.extensions import db
 from web.models import JobStatus, PlanningJob
 from web.models.base import utcnow
+from web.services.planning import worker_identity
 
 #: A job is run again at most this many times after its worker died.
 MAX_TAKEOVERS = 1
@@ -57,7 +59,7 @@ def _take_over(job: PlanningJob, started_at: datetime | None) -> bool:
         PlanningJob.started_at == started_at).values(
         started_at=utcnow(), params={**job.params, "retries": retries},
         progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None,
-                  "heartbeat": time.time()}))
+                  "heartbeat": time.time(), "worker": worker_identity()}))
     db.session.commit()
     return bool(won.rowcount)  # type: ignore[attr-defined]
 
@@ -89,8 +91,11 @@ def run_delivered_job(job_id: int) -> str:
     db.session.refresh(job)
     if job.status != JobStatus.RUNNING:
         return f"already {job.status}"
+    from web.services.planning import worker_gone
+
     stale = stale_after_s()
-    if _heartbeat_age_s(job) <= stale:
+    worker = str((job.progress or {}).get("worker") or "")
+    if not (worker and worker_gone(worker)) and _heartbeat_age_s(job) <= stale:
         limit = float(job.params.get("time_limit_s") or 60)
         retry_s = float(current_app.config["CELERY_STALE_RETRY_S"])
         budget_s = limit * 1.1 + float(current_app.config["CELERY_TIME_MARGIN_S"]) + stale

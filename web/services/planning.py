@@ -217,7 +217,7 @@ def claim_job(job_id: int) -> PlanningJob | None:
         PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED).values(
         status=JobStatus.RUNNING, started_at=utcnow(),
         progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None,
-                  "heartbeat": time.time()}))
+                  "heartbeat": time.time(), "worker": worker_identity()}))
     db.session.commit()
     if won.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -232,15 +232,9 @@ def claim_next_job() -> PlanningJob | None:
         if not order:
             db.session.rollback()
             return None
-        job_id = order[0]
-        won = db.session.execute(update(PlanningJob).where(
-            PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED).values(
-            status=JobStatus.RUNNING, started_at=utcnow(),
-            progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None,
-                      "heartbeat": time.time()}))
-        db.session.commit()
-        if won.rowcount == 1:  # type: ignore[attr-defined]
-            return db.session.get(PlanningJob, job_id)
+        job = claim_job(order[0])
+        if job is not None:
+            return job
 
 
 def _process_start(pid: int) -> str:
