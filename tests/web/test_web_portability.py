@@ -1,14 +1,17 @@
-"""Input that SQLite takes and PostgreSQL refuses: values longer than their column, the NUL
-character.  These run on whichever database the suite uses (``JEMPUT_BOLA_TEST_DB``)."""
+"""Input that SQLite takes and PostgreSQL refuses: text longer than its column (a team form,
+an upload), the NUL character.  These run on whichever database the suite uses
+(``JEMPUT_BOLA_TEST_DB``)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
-from web_fixtures import WEEK, login
+from web_fixtures import SAMPLE, WEEK, login
 
 from web.extensions import db
-from web.models import FieldReport, PlanVersion, Team
+from web.models import DataImport, FieldReport, PlanVersion, Team, Village
 from web.services.plans import publish_version
 
 
@@ -75,3 +78,39 @@ def test_forms_paths_and_queries_with_a_nul_character_are_refused(app, world):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Team).where(
             Team.name.like("Tim %Baru"))) == 0
+
+
+def _sample_upload(**replace: tuple[io.BytesIO, str]) -> dict[str, object]:
+    files = {"villages": "villages.gpkg", "backlog": "belum_rekam.xlsx",
+             "offices": "offices.csv", "harbours": "harbours.csv", "teams": "teams.csv",
+             "neighbours": "neighbours.gpkg"}
+    data: dict[str, object] = {role: (io.BytesIO((SAMPLE / name).read_bytes()), name)
+                               for role, name in files.items()}
+    data.update(replace)
+    data["code_list"] = "data contoh"
+    return data
+
+
+def test_an_upload_with_a_name_longer_than_its_column_is_refused_with_the_reason(app, world):
+    """A team name of 260 letters: the upload is refused (not a server error) naming the
+    column and the limit, and no village, team or count is stored."""
+    client = app.test_client()
+    login(client, "koordinator")
+    rows = (SAMPLE / "teams.csv").read_text(encoding="utf-8").splitlines()
+    cells = rows[1].split(",")
+    cells[1] = "Tim Keliling " + "Sukamaju " * 28
+    rows[1] = ",".join(cells)
+    teams = (io.BytesIO("\n".join(rows).encode()), "teams.csv")
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Team))
+    response = client.post("/kabupaten/36.90/unggah", data=_sample_upload(teams=teams),
+                           content_type="multipart/form-data", follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Data ditolak" in body
+    assert "nama tim terlalu panjang: 264 huruf, paling banyak 200" in body
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Village)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Team)) == before
+        last = db.session.scalars(select(DataImport).order_by(DataImport.id.desc())).first()
+        assert last.status == "failed"
