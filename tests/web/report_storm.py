@@ -15,6 +15,7 @@ Run ``PYTHONPATH=. python tests/web/report_storm.py`` for the figures in docs/be
 
 from __future__ import annotations
 
+import contextlib
 import random
 import statistics
 import sys
@@ -146,8 +147,51 @@ def send_all(base: str, posts: list[Post], *, password: str) -> Storm:
     return storm
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the database holds after a storm."""
+
+    keys: set[str]
+    stored: int
+    in_force: int
+    stops_reported: int
+    recorded_in_force: int
+    backlog: int | None
+    sudah_rekam: int | None
+    backlog_rows_from_reports: int
+
+    def consistent(self) -> bool:
+        """Nothing lost, nothing counted twice."""
+        return (self.in_force == self.stops_reported
+                and self.backlog == BACKLOG - self.recorded_in_force)
+
+
+def outcome(app: Flask) -> Outcome:
+    """Read back the village's reports and backlog."""
+    from sqlalchemy import func, select
+
+    from web.extensions import db
+    from web.models import BacklogCount, FieldReport, Village
+
+    with app.app_context():
+        village = db.session.scalars(select(Village).filter_by(kode=KODE)).one()
+        reports = db.session.scalars(select(FieldReport).where(
+            FieldReport.village_id == village.id)).all()
+        in_force = [r for r in reports if r.superseded_by_id is None]
+        newest = db.session.scalars(select(BacklogCount).where(
+            BacklogCount.village_id == village.id).order_by(BacklogCount.id.desc())).first()
+        from_reports = db.session.scalar(select(func.count()).select_from(BacklogCount).where(
+            BacklogCount.village_id == village.id, BacklogCount.source == "laporan"))
+        return Outcome({r.idempotency_key for r in reports}, len(reports), len(in_force),
+                       len({(r.team_id, r.visit_id, r.stop_date) for r in reports}),
+                       sum(r.recorded or 0 for r in in_force),
+                       newest.belum_rekam if newest else None,
+                       newest.sudah_rekam if newest else None, int(from_reports or 0))
+
+
 def main() -> None:
-    """Print the figures of one storm on a scratch PostgreSQL database."""
+    """Print the figures of one storm on a scratch PostgreSQL database (``--sqlite``: on a
+    SQLite file instead, for comparison)."""
     here = Path(__file__).resolve().parent
     sys.path[:0] = [str(here), str(here.parent)]
     import pg_scratch
@@ -157,21 +201,34 @@ def main() -> None:
     from web import create_app
     from web.extensions import db
 
-    reason = pg_scratch.unavailable_reason()
+    on_sqlite = "--sqlite" in sys.argv[1:]
+    reason = None if on_sqlite else pg_scratch.unavailable_reason()
     if reason:
         raise SystemExit(reason)
-    with pg_scratch.scratch_database(migrated=True) as url, \
-            tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        url = (f"sqlite:///{tmp}/storm.db" if on_sqlite
+               else stack.enter_context(pg_scratch.scratch_database(migrated=True)))
         app = create_app(make_config(Path(tmp), SQLALCHEMY_DATABASE_URI=url))
+        if on_sqlite:
+            from web.database import upgrade_database
+
+            upgrade_database(app)
         posts = seed(app, password=PASSWORD)
         with app.app_context():
             db.engine.dispose()
         with served(url, Path(tmp) / "server.log") as base:
             storm = send_all(base, posts, password=PASSWORD)
         lat = storm.latencies()
-        print(f"posts {len(posts)}  statuses {storm.statuses()}  wall {storm.wall_s:.2f} s  "
+        found = outcome(app)
+        with app.app_context():
+            db.engine.dispose()
+        print(f"{'sqlite' if on_sqlite else 'postgresql'}: posts {len(posts)}  "
+              f"statuses {storm.statuses()}  wall {storm.wall_s:.2f} s  "
               f"latency median {statistics.median(lat):.2f} s  "
-              f"p95 {lat[int(0.95 * (len(lat) - 1))]:.2f} s  max {lat[-1]:.2f} s")
+              f"p95 {lat[int(0.95 * (len(lat) - 1))]:.2f} s  max {lat[-1]:.2f} s  "
+              f"stored {found.stored}  in force {found.in_force}/{found.stops_reported} stops  "
+              f"backlog {found.backlog} = {BACKLOG} - {found.recorded_in_force}: "
+              f"{'ok' if found.consistent() else 'WRONG'}")
 
 
 if __name__ == "__main__":

@@ -21,20 +21,18 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade
 from live_http import login as http_login
 from live_http import served
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, select, text
 from web_fixtures import PASSWORD, WEEK, build_app, login, make_config, make_world
 
 from web import create_app
 from web.database import MIGRATIONS_DIR, upgrade_database
 from web.extensions import db
 from web.models import (
-    BacklogCount,
     FieldReport,
     PlanStatus,
     PlanVersion,
     PlanWeek,
     Role,
-    Village,
 )
 from web.services.accounts import create_user
 from web.services.plans import publish_version, store_draft
@@ -240,24 +238,13 @@ def test_200_concurrent_reports_of_one_village_lose_nothing_and_count_nothing_tw
     base, app, posts, _drafts = live
     storm = report_storm.send_all(base, posts, password=PASSWORD)
     assert storm.statuses() == {201: 150, 200: 50}
-    keys = {p.body["idempotency_key"] for p in posts}
-    with app.app_context():
-        village = db.session.scalars(select(Village).filter_by(kode=report_storm.KODE)).one()
-        reports = db.session.scalars(select(FieldReport).where(
-            FieldReport.village_id == village.id)).all()
-        in_force = [r for r in reports if r.superseded_by_id is None]
-        newest = db.session.scalars(select(BacklogCount).where(
-            BacklogCount.village_id == village.id).order_by(BacklogCount.id.desc())).first()
-        from_reports = db.session.scalar(select(func.count()).select_from(BacklogCount).where(
-            BacklogCount.village_id == village.id, BacklogCount.source == "laporan"))
-    assert {r.idempotency_key for r in reports} == keys
-    assert len(reports) == 150
-    stops = {(r.team_id, r.visit_id, r.stop_date) for r in reports}
-    assert len(in_force) == len(stops) == report_storm.FIRST_REPORTS
-    recorded = sum(r.recorded for r in in_force)
-    assert newest.belum_rekam == report_storm.BACKLOG - recorded
-    assert newest.sudah_rekam == 1000 - report_storm.BACKLOG + recorded
-    assert from_reports == 150
+    found = report_storm.outcome(app)
+    assert found.keys == {p.body["idempotency_key"] for p in posts}
+    assert found.stored == 150
+    assert found.in_force == found.stops_reported == report_storm.FIRST_REPORTS
+    assert found.backlog == report_storm.BACKLOG - found.recorded_in_force
+    assert found.sudah_rekam == 1000 - report_storm.BACKLOG + found.recorded_in_force
+    assert found.backlog_rows_from_reports == 150
     for post, answer in zip(posts, storm.answers, strict=True):
         assert answer.body["idempotency_key"] == post.body["idempotency_key"]
         assert answer.body["recorded"] == post.body["recorded"]
