@@ -2,7 +2,8 @@
 
 The server is ``JEMPUT_BOLA_TEST_POSTGRES_URL`` (default: ``root`` on 127.0.0.1:5432, trust
 auth, as on the development and CI machines).  Each scratch database is made with
-``CREATE DATABASE`` under a random name and dropped afterwards, so test runs never see each
+``CREATE DATABASE`` under a random name (with its creation time, so leftovers of a killed
+run are dropped a day later by the next run) and dropped afterwards, so test runs never see each
 other's rows nor an engineer's own data.  ``migrated=True`` clones a template that
 ``flask db upgrade`` (the Alembic migrations) built once per test session.
 
@@ -18,6 +19,7 @@ import contextlib
 import functools
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,6 +37,8 @@ USE_POSTGRES = SELECTED in ("postgres", "postgresql")
 #: naive or wrongly converted time shows up as a nine-hour error instead of hiding.
 SESSION_TIMEZONE = "Asia/Jayapura"
 PREFIX = "jb_test_"
+#: A scratch database older than this is a leftover of a killed run (no test run lasts a day).
+STALE_AFTER_S = 24 * 3600
 
 _created: list[str] = []
 #: Every connection opened on a scratch database, by database name: kept (so none is
@@ -90,7 +94,23 @@ def _admin(*statements: str) -> None:
 
 
 def _new_name() -> str:
-    return f"{PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+    _sweep_stale()
+    return f"{PREFIX}{int(time.time())}_{os.getpid()}_{secrets.token_hex(4)}"
+
+
+@functools.cache
+def _sweep_stale() -> None:
+    """Drop scratch databases made more than :data:`STALE_AFTER_S` ago (the creation time is
+    in the name): left by a run that was killed before it could clean up."""
+    import psycopg
+
+    with psycopg.connect(_dsn(), connect_timeout=10, autocommit=True) as connection:
+        names = [row[0] for row in connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'jb\\_test\\_%'")]
+    for name in names:
+        made = name[len(PREFIX):].split("_", 1)[0]
+        if made.isdigit() and int(made) > 10**9 and time.time() - int(made) > STALE_AFTER_S:
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def url_of(name: str) -> str:

@@ -257,3 +257,16 @@ def test_scratch_databases_are_dropped():
         assert name.startswith(pg_scratch.PREFIX)
         assert pg_scratch.database_exists(name)
     assert not pg_scratch.database_exists(name)
+
+
+def test_leftovers_of_a_killed_run_are_dropped_a_day_later():
+    """A scratch database whose name says it was made two days ago (its run was killed
+    before cleaning up) is dropped by the next run; a fresh one is left alone."""
+    old = f"{pg_scratch.PREFIX}{int(time.time()) - 2 * 24 * 3600}_1_{'0' * 8}"
+    pg_scratch._admin(f'CREATE DATABASE "{old}" TEMPLATE template0')
+    with pg_scratch.scratch_database(migrated=False) as url:
+        fresh = url.rsplit("/", 1)[1]
+        pg_scratch._sweep_stale.cache_clear()
+        pg_scratch._sweep_stale()
+        assert not pg_scratch.database_exists(old)
+        assert pg_scratch.database_exists(fresh)
