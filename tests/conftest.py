@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pg_scratch
 import pytest
 from shapely.geometry import box
 
@@ -28,6 +29,14 @@ def write_csv(path: Path, rows: Sequence[Sequence[object]], *, delimiter: str = 
     with open(path, "w", newline="", encoding=encoding) as fh:
         csv.writer(fh, delimiter=delimiter).writerows(rows)
     return str(path)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``postgres`` are skipped, with the reason, when the server is absent."""
+    if item.get_closest_marker("postgres") is not None:
+        reason = pg_scratch.unavailable_reason()
+        if reason is not None:
+            pytest.skip(reason)
 
 
 @pytest.fixture

@@ -27,10 +27,40 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(refuse_nul_characters)
     app.before_request(redirect_to_https)
     app.before_request(enforce_session_lifetime)
     app.before_request(require_login)
     app.after_request(set_security_headers)
+
+
+def refuse_nul_characters() -> None:
+    """400 for a request with a NUL character (U+0000) in its path, query, form or JSON.
+
+    No form or phone sends one; PostgreSQL cannot store it in text (nor take it as a query
+    parameter), so it would otherwise end as a server error there and as stored garbage on
+    SQLite.  Checked before anything reads the database.
+    """
+    if "\x00" in request.path or _has_nul(list(request.args.items(multi=True))):
+        abort(400)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.is_json:
+        if _has_nul(request.get_json(silent=True)):
+            abort(400)
+    elif _has_nul(list(request.form.items(multi=True))) or _has_nul(
+            [f.filename for f in request.files.values()]):
+        abort(400)
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def load_user(token: str) -> object | None:

@@ -6,12 +6,32 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pg_scratch
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_fixtures import World, build_app, make_world
+from web_fixtures import POSTGRES_URLS, World, build_app, make_world
 
 from web.extensions import db
+
+
+def _dropping_new_databases() -> Iterator[None]:
+    before = set(POSTGRES_URLS)
+    yield
+    for path in set(POSTGRES_URLS) - before:
+        pg_scratch.drop_database(POSTGRES_URLS.pop(path))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _drop_module_postgres() -> Iterator[None]:
+    """Drop the scratch PostgreSQL databases a module-scoped fixture made."""
+    yield from _dropping_new_databases()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_postgres() -> Iterator[None]:
+    """Drop the scratch PostgreSQL databases the test made (``JEMPUT_BOLA_TEST_DB=postgres``)."""
+    yield from _dropping_new_databases()
 
 
 @pytest.fixture

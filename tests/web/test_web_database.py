@@ -7,7 +7,7 @@ import sqlite3
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
-from web_fixtures import PASSWORD, SAMPLE, login, make_config
+from web_fixtures import PASSWORD, SAMPLE, build_app, login, make_config
 
 from web import create_app
 from web.database import upgrade_database
@@ -19,9 +19,14 @@ TABLES = {"province", "regency", "user_account", "team", "office", "harbour", "v
           "backlog_count", "data_import", "planning_job", "plan_version"}
 
 
+def sqlite_file(tmp_path):
+    """The SQLite file of the test (also when the suite runs on PostgreSQL)."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
 def test_upgrade_creates_the_tables_on_an_empty_sqlite_file(tmp_path):
     """``db upgrade`` on a new SQLite file creates every table of the models."""
-    app = create_app(make_config(tmp_path))
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=sqlite_file(tmp_path)))
     upgrade_database(app)
     with sqlite3.connect(tmp_path / "test.db") as con:
         names = {row[0] for row in con.execute("SELECT name FROM sqlite_master "
@@ -38,8 +43,9 @@ def test_migrations_match_the_models(tmp_path):
     assert diff == []
 
 
-def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
+def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path):
     """Every connection has foreign keys on, WAL journaling and a busy timeout."""
+    app = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=sqlite_file(tmp_path))
     with app.app_context(), db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pg_scratch
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -37,12 +39,30 @@ SQUARE = {"type": "Polygon", "coordinates": [[[105.0, -7.0], [105.01, -7.0], [10
                                                [105.0, -7.01], [105.0, -7.0]]]}
 
 
+#: Scratch PostgreSQL databases of the running test, by its ``tmp_path``
+#: (``JEMPUT_BOLA_TEST_DB=postgres``; the conftest drops them after the test).
+POSTGRES_URLS: dict[Path, str] = {}
+
+
+def database_uri(tmp_path: Path) -> str:
+    """The test's database: a SQLite file in tmp_path, or with ``JEMPUT_BOLA_TEST_DB=postgres``
+    a scratch PostgreSQL database the migrations built (the same one for the same path)."""
+    if not pg_scratch.USE_POSTGRES:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    reason = pg_scratch.unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"JEMPUT_BOLA_TEST_DB=postgres: {reason}")
+    if tmp_path not in POSTGRES_URLS:
+        POSTGRES_URLS[tmp_path] = pg_scratch.create_database(migrated=True)
+    return POSTGRES_URLS[tmp_path]
+
+
 def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
-    """Test configuration: a SQLite file in tmp_path, fast hashes, CSRF and limits off."""
+    """Test configuration: the test's database (:func:`database_uri`), fast hashes, CSRF and
+    limits off."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -50,11 +70,13 @@ def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "ROADS_FOLDER": str(tmp_path / "roads"),
     }
     config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" not in config:
+        config["SQLALCHEMY_DATABASE_URI"] = database_uri(tmp_path)
     return config
 
 
 def build_app(tmp_path: Path, **overrides: Any) -> Flask:
-    """An app with its tables created (the migrations have their own test)."""
+    """An app with its tables created (on PostgreSQL the migrations made them already)."""
     app = create_app(make_config(tmp_path, **overrides))
     with app.app_context():
         db.create_all()

@@ -42,6 +42,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services.regions import ensure_regency
+from web.services.text_limits import too_long as text_too_long
 
 log = logging.getLogger(__name__)
 #: Retired villages named in the import's warning (the rest are counted).
@@ -127,6 +128,11 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
                 files[0]["filename"] if files else "villages", None, "kabupaten_kode",
                 f"berkas desa tidak berisi desa kabupaten/kota {regency.code}",
                 f"the village file has no village of regency {regency.code}")])
+        too_long = text_too_long({"villages": mine, "offices": dataset.offices,
+                                  "harbours": dataset.harbours, "teams": dataset.teams},
+                                 regency.code)
+        if too_long:  # PostgreSQL would refuse them at the commit (SQLite stores them)
+            raise ImportRefusedError(too_long)
         record = DataImport(regency_code=regency.code, uploaded_by_id=user.id if user else None,
                             status=ImportStatus.DONE, files=files,
                             problems=_stored(warnings), code_list=code_list,

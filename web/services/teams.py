@@ -49,8 +49,16 @@ def team_leads_of(regency_code: str) -> list[User]:
         .order_by(User.username), User, write=True)))
 
 
+#: Room left in ``team.code`` for the ``-2``, ``-3`` ... that keeps a code unique.
+_SUFFIX_ROOM = 8
+
+
 def _unique_code(regency_code: str, name: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "tim"
+    """A code from the name that fits its column (a 200-letter name is allowed; PostgreSQL,
+    unlike SQLite, refuses a value longer than the column)."""
+    longest = Team.__table__.c.code.type.length - _SUFFIX_ROOM
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    base = slug[:longest].strip("-") or "tim"
     taken = set(db.session.scalars(select(Team.code).where(Team.regency_code == regency_code)))
     code, n = base, 2
     while code in taken:
