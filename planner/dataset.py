@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +18,7 @@ import pandas as pd
 
 from planner.errors import InputError, Problem, Severity
 from planner.io.backlog import read_backlog
+from planner.io.days_off import empty_days_off, read_days_off
 from planner.io.layers import WGS84, read_neighbours
 from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
@@ -26,7 +27,7 @@ from planner.io.villages import read_villages
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
 MANIFEST_KEYS: tuple[str, ...] = ("villages", "backlog", "offices", "harbours", "teams",
-                                  "neighbours", "overrides")
+                                  "neighbours", "overrides", "days_off")
 _REQUIRED_KEYS = ("villages", "backlog", "offices")
 _SITE_COLUMNS = ("kabupaten_kode", "name", "lon", "lat")
 _TEAM_COLUMNS = ("team_id", "name", "kabupaten_kode", "base", "base_office_id", "kits",
@@ -52,6 +53,8 @@ class Dataset:
     overrides: pd.DataFrame
     warnings: tuple[Problem, ...]
     sources: dict[str, str]
+    #: The coordinator's days off (see :mod:`planner.io.days_off`); none when not given.
+    days_off: pd.DataFrame = field(default_factory=empty_days_off)
 
     def village_table(self) -> gpd.GeoDataFrame:
         """Villages left-joined with backlog counts and overrides on ``kode``.
@@ -175,6 +178,23 @@ def _check_offices(villages: gpd.GeoDataFrame, offices: pd.DataFrame,
                                 f"regency {kab} has villages but no office", severity))
 
 
+def _check_days_off(days_off: pd.DataFrame, offices: pd.DataFrame | None,
+                    teams: pd.DataFrame | None, source: str, problems: list[Problem]) -> None:
+    """A day off for an office or team that does not exist would silently plan that day."""
+    known_offices = set(offices["office_id"]) if offices is not None else set()
+    known_teams = set(teams["team_id"]) if teams is not None else set()
+    for row, office, team in zip(days_off["source_row"], days_off["office_id"],
+                                 days_off["team_id"], strict=True):
+        if office is not None and office not in known_offices:
+            problems.append(Problem(source, int(row), "office_id",
+                                    f"kantor '{office}' tidak ada di berkas kantor",
+                                    f"office '{office}' is not in the offices file"))
+        if team is not None and team not in known_teams:
+            problems.append(Problem(source, int(row), "team_id",
+                                    f"tim '{team}' tidak ada di berkas tim",
+                                    f"team '{team}' is not in the teams file"))
+
+
 def _empty_sites(kind: str) -> pd.DataFrame:
     return pd.DataFrame({f"{kind}_id": pd.Series(dtype="str"),
                          **{c: pd.Series(dtype="float64" if c in ("lon", "lat") else "str")
@@ -183,7 +203,7 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
-                 overrides: str | None = None) -> Dataset:
+                 overrides: str | None = None, days_off: str | None = None) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
     The error lists every problem of every file (warnings included); nothing is returned
@@ -191,7 +211,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
-             "overrides": overrides}
+             "overrides": overrides, "days_off": days_off}
     sources = {k: v for k, v in given.items() if v is not None}
     problems: list[Problem] = []
     v = _attempt(read_villages, villages, problems)
@@ -201,12 +221,15 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     t = _attempt(read_teams, teams, problems) if teams else None
     n = _attempt(read_neighbours, neighbours, problems) if neighbours else None
     x = _attempt(read_overrides, overrides, problems) if overrides else None
+    d = _attempt(read_days_off, days_off, problems) if days_off else None
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
             _check_offices(v, o, t, sources, problems)
     if t is not None:
         t = _resolve_teams(v, o, t, sources, problems)
+    if d is not None:
+        _check_days_off(d, o, t, sources["days_off"], problems)
     merged = _merge_overrides(b, x, overrides or "", problems)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
@@ -226,6 +249,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             {"kode": pd.Series(dtype="str"), "name": pd.Series(dtype="str")},
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
+        days_off=d if d is not None else empty_days_off(),
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=sources,
     )
@@ -272,4 +296,5 @@ def load_dataset_from_folder(folder: str | Path) -> Dataset:
     m = load_manifest(folder)
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
-                        neighbours=m.get("neighbours"), overrides=m.get("overrides"))
+                        neighbours=m.get("neighbours"), overrides=m.get("overrides"),
+                        days_off=m.get("days_off"))

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
@@ -58,6 +59,8 @@ class BuiltProblem:
     villages: pd.DataFrame
     team_days: tuple[TeamDay, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Working weekdays of a team that got no team-day (holiday, day off, already past).
+    excluded_days: tuple[ExcludedDay, ...] = field(default_factory=tuple)
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -83,11 +86,13 @@ def _road_class(jenis: str, hilly: bool) -> str:
 
 
 def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date,
-                    params: PlanningParams, depot_index: dict[str, int]
-                    ) -> tuple[list[Vehicle], list[TeamDay]]:
+                    params: PlanningParams, depot_index: dict[str, int], *,
+                    days_off: Sequence[DayOff] = (), first_day: date | None = None
+                    ) -> tuple[list[Vehicle], list[TeamDay], list[ExcludedDay]]:
     problems: list[tuple[str, str, str]] = []
     vehicles: list[Vehicle] = []
     team_days: list[TeamDay] = []
+    skipped: list[ExcludedDay] = []
     office_names = dict(zip(offices["office_id"], offices["name"], strict=False))
     for team in teams.to_dict("records"):
         tid = str(team["team_id"])
@@ -110,8 +115,17 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
         cap = _opt(team["daily_cap"])
         spd = math.ceil(float(str(mpp)) * 60 / kits)
         depot = depot_index[str(team["base_office_id"])]
-        for iso_day in sorted(set(days)):
-            day = week_start + timedelta(days=int(iso_day) - 1)
+        dates = [week_start + timedelta(days=int(d) - 1) for d in sorted(set(days))]
+        off = team_days_off(tid, str(team["base_office_id"]), dates, days_off,
+                            national=params.shift.national_holidays)
+        for day in dates:
+            if day in off:
+                skipped.append(off[day])
+                continue
+            if first_day is not None and day < first_day:
+                skipped.append(ExcludedDay(day, tid, "sudah lewat (minggu sudah berjalan)",
+                                           "past"))
+                continue
             vehicles.append(Vehicle(
                 vehicle_id=f"{tid}@{day.isoformat()}", team_id=tid, start_location=depot,
                 end_location=depot, shift_start_s=_hhmm_to_s(start),
@@ -122,14 +136,15 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
                                      str(office_names.get(team["base_office_id"], ""))))
     if problems:
         raise ParameterError.from_messages("teams", problems)
-    return vehicles, team_days
+    return vehicles, team_days, skipped
 
 
 def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.DataFrame,
                   harbours: pd.DataFrame | None, regency: str, week_start: date,
                   params: PlanningParams, pins: Sequence[Pin] = (),
                   provider: MatrixProvider | None = None,
-                  strict_pins: bool = True, closed_before: date | None = None
+                  strict_pins: bool = True, closed_before: date | None = None,
+                  days_off: Sequence[DayOff] = (), first_day: date | None = None
                   ) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
@@ -139,7 +154,11 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     and said in the problem's ``notes`` instead (re-planning after the data changed).
 
     Team-days dated before ``closed_before`` are history (re-planning in the middle of a
-    week): they keep their pinned visits and take no other.
+    week): they keep their pinned visits and take no other.  Team-days before
+    ``first_day`` are not made at all (the first plan of a week that has started), nor are
+    those on national holidays, cuti bersama (unless ``[shift] national_holidays = false``)
+    or the coordinator's ``days_off``; the problem's ``excluded_days`` and ``notes`` say
+    which and why (see :mod:`planner.calendar`).
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -157,10 +176,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       f"no team is based in regency {regency}")])
     base_ids = sorted({str(b) for b in team_rows["base_office_id"]})
     depot_index = {oid: i for i, oid in enumerate(base_ids)}
-    vehicles, team_days = _build_vehicles(team_rows, offices, week_start, params, depot_index)
+    vehicles, team_days, skipped = _build_vehicles(team_rows, offices, week_start, params,
+                                                   depot_index, days_off=days_off,
+                                                   first_day=first_day)
     if not vehicles:
+        why = "; ".join(excluded_day_notes(skipped, _team_names(team_rows)))
         raise ParameterError([Problem("parameter", None, "week",
-                                      "tidak ada hari kerja dalam minggu ini",
+                                      "tidak ada hari kerja dalam minggu ini"
+                                      + (f" ({why})" if why else ""),
                                       "no working day in this week")])
     scores = score_villages(vill, service=params.service, scoring=params.scoring)
 
@@ -231,7 +254,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
                 group=code if n_chunks > 1 else None, chunk=k, chunks=n_chunks))
-    notes: list[str] = []
+    notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
         try:
             visits = _apply_pins(visits, vehicles, [pin], excluded)
@@ -260,7 +283,22 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes))
+                        tuple(notes), tuple(skipped))
+
+
+def _team_names(teams: pd.DataFrame) -> dict[str, str]:
+    return {str(t): str(n) for t, n in zip(teams["team_id"], teams["name"], strict=True)}
+
+
+def _calendar_notes(skipped: Sequence[ExcludedDay], names: dict[str, str],
+                    first_day: date | None) -> list[str]:
+    notes = []
+    if any(e.kind == "past" for e in skipped) and first_day is not None:
+        notes.append(f"Minggu ini sudah berjalan: hanya hari {first_day.isoformat()} dan "
+                     "sesudahnya yang direncanakan / the week has started: only "
+                     f"{first_day.isoformat()} onwards is planned")
+    notes += excluded_day_notes([e for e in skipped if e.kind != "past"], names)
+    return notes
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:

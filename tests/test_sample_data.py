@@ -15,7 +15,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCRIPT = SAMPLE / "make_sample_data.py"
 BANTEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "banten"
 WRITTEN = ("villages.gpkg", "neighbours.gpkg", "belum_rekam.xlsx", "offices.csv",
-           "harbours.csv", "teams.csv", "manifest.toml")
+           "harbours.csv", "teams.csv", "days_off.csv", "manifest.toml")
 
 
 @pytest.fixture(scope="module")

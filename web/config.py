@@ -37,6 +37,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # this process (python -m web starts one anyway; otherwise ``flask worker``).
         "PLANNING_TIME_LIMIT_S": 20,
         "PLANNING_MAX_TIME_LIMIT_S": 600,
+        # ISO date planning takes as today (None: the regency's local date); a week that has
+        # started is planned from this day on
+        "PLANNING_TODAY": None,
         "START_WORKER": False,
         # python -m web: plan next week at start-up when it has no plan yet (s; 0 = off)
         "FIRST_RUN_PLAN_S": 10,

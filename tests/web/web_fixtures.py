@@ -47,6 +47,8 @@ def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SAMPLE_DATA": str(SAMPLE),
+        # a fixed clock: the tests' week (2026-11-30) has not started, whatever the date
+        "PLANNING_TODAY": "2026-11-27",
     }
     config.update(overrides)
     return config

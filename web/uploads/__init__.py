@@ -24,6 +24,8 @@ LABELS = {
     "teams": _l("Tim keliling (CSV, boleh dikosongkan)"),
     "neighbours": _l("Wilayah tetangga untuk tanda perbatasan (boleh dikosongkan)"),
     "overrides": _l("Koreksi tanda desa (CSV, boleh dikosongkan)"),
+    "days_off": _l("Hari libur kantor dan tim (CSV: tanggal, tim atau kantor, alasan; "
+                   "boleh dikosongkan)"),
 }
 
 
