@@ -241,12 +241,12 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         if not usable:
             excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
             continue
-        size = max(caps[k] for k in usable)
-        n_chunks = min(math.ceil(score.expected_recordings / size), len(usable))
-        # even chunks: no tiny remainder visit, and any chunk can stand in for another
-        plannable = min(score.expected_recordings, n_chunks * size)
-        for k in range(1, n_chunks + 1):
-            demand = plannable // n_chunks + (1 if k <= plannable % n_chunks else 0)
+        useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
+        sizes = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
+                            min(useful) if useful else max(caps[k] for k in usable),
+                            len(usable))
+        n_chunks = len(sizes)
+        for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visits.append(Visit(
                 visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
@@ -299,6 +299,35 @@ def _calendar_notes(skipped: Sequence[ExcludedDay], names: dict[str, str],
                      f"{first_day.isoformat()} onwards is planned")
     notes += excluded_day_notes([e for e in skipped if e.kind != "past"], names)
     return notes
+
+
+#: The fewest people a team-day's share of a village is worth a day's work for: a village
+#: cut for the largest team also gets one share the smallest team recording at least this
+#: many there can take (see :func:`chunk_sizes`).
+MIN_SHARE = 30
+
+
+def chunk_sizes(expected: int, big: int, small: int, slots: int) -> list[int]:
+    """Demands of a village's visits, largest first; they add up to what can be planned.
+
+    ``big`` is the most the strongest team-day records there in a day, ``small`` the least
+    that a team-day recording at least :data:`MIN_SHARE` people there can (the smallest team
+    that reaches it), ``slots`` the team-days that can go.  Chunks are sized for the largest
+    team (even, so no tiny remainder visit), except that a village bigger than ``small``
+    keeps one share of ``small`` people (half the village when the rest would be under
+    :data:`MIN_SHARE`) so that every team that reaches it can take a part; the rest is cut
+    evenly for the largest team.
+    """
+    if expected <= small or small >= big or slots < 2:
+        n = min(math.ceil(expected / big), slots)
+        plannable = min(expected, n * big)
+        return [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
+    share = small if expected - small >= MIN_SHARE else expected // 2
+    rest = expected - share
+    n = min(math.ceil(rest / big), slots - 1)
+    plannable = min(rest, n * big)
+    parts = [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
+    return sorted([*parts, share], reverse=True)
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:
