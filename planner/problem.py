@@ -242,18 +242,24 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
             continue
         useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
-        sizes = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
-                            min(useful) if useful else max(caps[k] for k in usable),
-                            len(usable))
+        parts, share = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
+                                   min(useful) if useful else max(caps[k] for k in usable),
+                                   len(usable))
+        sizes = parts if share is None else [*parts, share]
         n_chunks = len(sizes)
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visits.append(Visit(
                 visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
-                prize=prize_for(demand, score.weight, decay ** (k - 1)), service_s=setup,
+                # the share is a first visit whoever makes it: no decay
+                prize=prize_for(demand, score.weight, decay ** (k - 1) if k <= len(parts) else 1),
+                service_s=setup,
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
-                group=code if n_chunks > 1 else None, chunk=k, chunks=n_chunks))
+                # the largest team's chunks go to different team-days; the share may ride
+                # with one of them (a big team records the whole village in one day)
+                group=code if len(parts) > 1 and k <= len(parts) else None,
+                chunk=k, chunks=n_chunks))
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
         try:
@@ -307,27 +313,28 @@ def _calendar_notes(skipped: Sequence[ExcludedDay], names: dict[str, str],
 MIN_SHARE = 30
 
 
-def chunk_sizes(expected: int, big: int, small: int, slots: int) -> list[int]:
-    """Demands of a village's visits, largest first; they add up to what can be planned.
+def _even(total: int, size: int, slots: int) -> list[int]:
+    n = min(math.ceil(total / size), slots)
+    plannable = min(total, n * size)
+    return [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
+
+
+def chunk_sizes(expected: int, big: int, small: int, slots: int) -> tuple[list[int], int | None]:
+    """Demands of a village's visits: chunks for the largest team, and a share (or None).
 
     ``big`` is the most the strongest team-day records there in a day, ``small`` the least
     that a team-day recording at least :data:`MIN_SHARE` people there can (the smallest team
-    that reaches it), ``slots`` the team-days that can go.  Chunks are sized for the largest
-    team (even, so no tiny remainder visit), except that a village bigger than ``small``
-    keeps one share of ``small`` people (half the village when the rest would be under
-    :data:`MIN_SHARE`) so that every team that reaches it can take a part; the rest is cut
-    evenly for the largest team.
+    that reaches it), ``slots`` the team-days that can go.  Chunks are even and sized for
+    the largest team (no tiny remainder visit).  When the smallest team could take none of
+    them, the village keeps one *share* of ``small`` people (half the village when the rest
+    would be under :data:`MIN_SHARE`) that every team reaching it can take, and the rest is
+    cut evenly for the largest team.  Everything adds up to at most ``expected``.
     """
-    if expected <= small or small >= big or slots < 2:
-        n = min(math.ceil(expected / big), slots)
-        plannable = min(expected, n * big)
-        return [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
+    even = _even(expected, big, slots)
+    if max(even) <= small or small >= big or slots < 2:
+        return even, None
     share = small if expected - small >= MIN_SHARE else expected // 2
-    rest = expected - share
-    n = min(math.ceil(rest / big), slots - 1)
-    plannable = min(rest, n * big)
-    parts = [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
-    return sorted([*parts, share], reverse=True)
+    return _even(expected - share, big, slots - 1), share
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.checking import check_routes
 from planner.dataset import load_dataset, load_dataset_from_folder
 from planner.idle import idle_day_misses
 from planner.params import PlanningParams, ShiftParams
@@ -52,19 +53,36 @@ def test_a_one_kit_team_can_take_a_share_of_a_village_too_big_for_its_day():
     assert max(v.demand for v in inst.visits) > one_kit_day
 
 
-@pytest.mark.parametrize(("expected", "big", "small", "slots", "sizes"), [
-    (50, 160, 80, 10, [50]),            # fits the small team: one visit
-    (150, 160, 160, 10, [150]),         # one team size: as before
-    (400, 160, 160, 10, [134, 133, 133]),
-    (150, 160, 80, 10, [80, 70]),       # one share for the small team, the rest for the big
-    (100, 160, 80, 10, [50, 50]),       # the rest would be tiny: halves
-    (400, 160, 80, 10, [160, 160, 80]),
-    (500, 160, 80, 3, [160, 160, 80]),  # at most one visit per team-day
-    (150, 160, 80, 1, [150]),
+@pytest.mark.parametrize(("expected", "big", "small", "slots", "parts", "share"), [
+    (50, 160, 80, 10, [50], None),            # fits the small team: one visit
+    (150, 160, 160, 10, [150], None),         # one team size: as before
+    (400, 160, 160, 10, [134, 133, 133], None),
+    (400, 160, 140, 10, [134, 133, 133], None),  # the small team can take these already
+    (150, 160, 80, 10, [70], 80),             # a share for the small team, the rest for the big
+    (100, 160, 80, 10, [50], 50),             # the rest would be tiny: halves
+    (400, 160, 80, 10, [160, 160], 80),
+    (500, 160, 80, 3, [160, 160], 80),        # at most one chunk per team-day
+    (150, 160, 80, 1, [150], None),
 ])
-def test_chunk_sizes(expected, big, small, slots, sizes):
+def test_chunk_sizes(expected, big, small, slots, parts, share):
     """Chunks for the largest team plus one share the smallest team can take."""
-    assert chunk_sizes(expected, big, small, slots) == sizes
+    assert chunk_sizes(expected, big, small, slots) == (parts, share)
+
+
+def test_the_big_team_can_still_record_the_whole_village_in_one_day():
+    """The share is not grouped with the big team's chunk: one team-day may make both."""
+    built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=250)),
+                   teams_frame(make_team("besar", kits=2), make_team("kecil", kits=1)))
+    inst = built.instance
+    assert len(inst.visits) == 2
+    assert sum(v.demand for v in inst.visits) == 150
+    big = next(k for k, v in enumerate(inst.vehicles) if v.team_id == "besar")
+    small = next(k for k, v in enumerate(inst.vehicles) if v.team_id == "kecil")
+    routes = [[] for _ in inst.vehicles]
+    routes[big] = [0, 1]
+    report = check_routes(inst, routes)
+    assert report.ok, report.violations
+    assert inst.allowed(1, small)  # the share
 
 
 def _misses(built, seconds=5.0, seed=0):

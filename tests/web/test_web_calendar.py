@@ -71,13 +71,16 @@ def test_coordinator_adds_and_removes_a_day_off_and_planning_skips_it(sample_app
     page = client.get(f"/kabupaten/{REGENCY}/hari-libur").get_data(as_text=True)
     assert "servis kendaraan" in page
     assert team_name in page
-    _, plan = _plan(sample_app, client)
+    version_id, plan = _plan(sample_app, client)
     days = {(r["team_id"], r["date"]) for r in plan["routes"]}
     assert (team_code, "2026-12-02") not in days
     assert (team_code, "2026-12-01") in days
     assert any("servis kendaraan" in n and "2026-12-02" in n for n in plan["notes"])
     assert {"date": "2026-12-02", "team_id": team_code, "kind": "day_off",
             "reason": "servis kendaraan"} in plan["summary"]["days_excluded"]
+    review = client.get(f"/kabupaten/{REGENCY}/rencana/{version_id}").get_data(as_text=True)
+    assert "Catatan perencanaan" in review
+    assert "servis kendaraan" in review
     with sample_app.app_context():
         day_off_id = db.session.scalars(select(DayOff.id)).one()
     response = client.post(f"/kabupaten/{REGENCY}/hari-libur", data={"remove": day_off_id})
@@ -160,3 +163,17 @@ def test_fresh_plan_of_a_started_week_keeps_the_published_past_days(sample_app):
     assert kept == past
     assert any("2026-12-02" in n for n in again["notes"])
     assert date.fromisoformat(max(r["date"] for r in again["routes"])) > date(2026, 12, 2)
+
+
+def test_days_off_page_in_english(sample_app):
+    """The page switches to English (the Indonesian phrases are seen first)."""
+    client = _client(sample_app)
+    page = client.get(f"/kabupaten/{REGENCY}/hari-libur").get_data(as_text=True)
+    for phrase in ("Hari libur kantor dan tim", "Tambah hari libur", "Semua tim"):
+        assert phrase in page
+    client.get("/bahasa/en")
+    page = client.get(f"/kabupaten/{REGENCY}/hari-libur").get_data(as_text=True)
+    for phrase in ("Hari libur kantor dan tim", "Tambah hari libur", "Semua tim"):
+        assert phrase not in page
+    assert "Office and team days off" in page
+    assert "National holidays and collective leave" in page
