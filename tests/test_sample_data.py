@@ -48,7 +48,8 @@ def test_regenerating_writes_the_same_bytes(regenerated: Path, name: str) -> Non
 def test_manifest_names_files_that_exist() -> None:
     """Every manifest entry points at a file (and layer) the sample ships."""
     manifest = tomllib.loads((SAMPLE / "manifest.toml").read_text())
-    assert set(manifest) == {"villages", "backlog", "offices", "harbours", "teams", "neighbours"}
+    assert set(manifest) == {"villages", "backlog", "offices", "harbours", "teams", "neighbours",
+                             "days_off"}
     for value in manifest.values():
         path, _, layer = value.partition(":")
         assert (SAMPLE / path).is_file()
