@@ -33,6 +33,9 @@ class Pin:
     village_code: str
     team_id: str
     date: date
+    #: The visit that was made (``code#k``), kept when it still exists: chunks of one
+    #: village may differ in size, so another one might not fit the day.
+    visit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -392,8 +395,11 @@ def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence
         k = by_vehicle[key]
         free = [i for i, v in enumerate(out)
                 if v.village_code == pin.village_code and v.pinned_vehicle is None]
-        # the first chunk this team-day can make (a smaller team may only fit the last one)
-        idx = next((i for i in free if _may_make(out[i], k)), free[0] if free else None)
+        # the same visit when it is still there, else the first chunk this team-day can make
+        # (a smaller team may only fit the share)
+        same = [i for i in free if out[i].visit_id == pin.visit_id and _may_make(out[i], k)]
+        idx = same[0] if same else next((i for i in free if _may_make(out[i], k)),
+                                        free[0] if free else None)
         if idx is None:
             why = excluded.get(pin.village_code)
             raise InfeasibleError(f"pin {pin.village_code}: village cannot be visited"

@@ -127,3 +127,24 @@ def test_banten_regencies_have_no_idle_team_day_next_to_a_waiting_village(banten
         if misses:
             found[code] = misses[:3]
     assert found == {}
+
+
+def test_a_pin_keeps_the_visit_that_was_made():
+    """Chunks differ in size now: a pin from a published plan keeps the same visit (the
+    share stays the share), and falls back to the village's first chunk without an id."""
+    from planner.problem import Pin
+
+    villages = villages_frame(make_village("36.90.01.2001", belum_rekam=400))
+    teams = teams_frame(make_team("besar", kits=2), make_team("kecil", kits=1))
+    plain = _build(villages, teams)
+    share = plain.instance.visits[-1].visit_id
+    assert share == "36.90.01.2001#2"
+
+    def pinned(pin):
+        built = build_problem(villages, teams=teams, offices=offices_frame(),
+                              harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
+                              params=PlanningParams(), pins=[pin])
+        return [v.visit_id for v in built.instance.visits if v.pinned_vehicle is not None]
+
+    assert pinned(Pin("36.90.01.2001", "besar", MONDAY, visit_id=share)) == [share]
+    assert pinned(Pin("36.90.01.2001", "besar", MONDAY)) == ["36.90.01.2001#1"]

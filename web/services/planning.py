@@ -240,7 +240,8 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
             for stop in route["stops"]:
                 if ((base is not None and stop.get("pinned")) or past) \
                         and stop.get("village_code"):
-                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]), day))
+                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]), day,
+                                    visit_id=stop.get("visit_id")))
     # a pin the data no longer allows (village done, team-day gone) is dropped with a note
     built = build_regency_problem(regency, job.week_start, params, pins=pins,
                                   strict_pins=False, closed_before=closed, first_day=first_day)
