@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import statistics
 import sys
@@ -35,7 +36,8 @@ from planner.instance_io import instance_from_dict, instance_to_dict
 from planner.params import PlanningParams, ShiftParams
 from planner.workflow import build_week, classify_dataset
 
-BANTEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "banten"
+BANTEN = Path(os.environ.get("JEMPUT_BANTEN")
+              or Path(__file__).resolve().parents[2] / "shared" / "data" / "banten")
 WEEK = date(2026, 11, 30)
 
 

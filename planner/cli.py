@@ -60,6 +60,8 @@ def _dataset_options(func: F) -> F:
         click.option("--roads", help="Road network: OpenStreetMap .osm.pbf, or road lines "
                      "GPKG[:LAYER]/Shapefile with a class column (optional; travel is then "
                      "routed on it)."),
+        click.option("--days-off", "days_off", help="Days off CSV/XLSX: date, team_id or "
+                     "office_id (blank: every team), reason (optional)."),
         click.option("--params", "params_file", type=click.Path(dir_okay=False),
                      help="Parameters TOML file."),
     ]
@@ -73,7 +75,7 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any]:
     from planner.params import load_params
 
     files = {k: kw.pop(k) for k in ("villages", "backlog", "offices", "harbours", "teams",
-                                    "neighbours", "overrides", "roads")}
+                                    "neighbours", "overrides", "roads", "days_off")}
     data_dir = kw.pop("data_dir")
     if data_dir:
         manifest = load_manifest(data_dir)
@@ -177,10 +179,13 @@ def _solve_with_bar(solve: Callable[..., Any], time_limit_s: float) -> Any:
 @click.option("--week", required=True, help="Monday of the week, YYYY-MM-DD.")
 @click.option("--time-limit", type=float, default=None, help="Seconds of search.")
 @click.option("--seed", type=int, default=None)
+@click.option("--from", "first_day", default=None,
+              help="First day to plan, YYYY-MM-DD (a week that has started: earlier days "
+              "get no team-day).")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="plan.json")
 @_friendly_errors
 def plan(regency: str, week: str, time_limit: float | None, seed: int | None, out: str,
-         **kw: Any) -> None:
+         first_day: str | None, **kw: Any) -> None:
     """Plan one regency's week and write the plan JSON and a readable summary."""
     from dataclasses import replace
 
@@ -199,7 +204,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     validate_params(params)
     classified = classify_dataset(dataset, params)
     built = build_week(dataset, classified, regency=regency, week_start=_week(week),
-                       params=params)
+                       params=params, first_day=_week(first_day) if first_day else None)
     solution = _solve_with_bar(lambda cb: solve_instance(built.instance, params, progress=cb),
                                params.solver.time_limit_s)
     _require_plan(solution)

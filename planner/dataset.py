@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +19,7 @@ import pandas as pd
 
 from planner.errors import InputError, Problem, Severity
 from planner.io.backlog import read_backlog
+from planner.io.days_off import empty_days_off, read_days_off
 from planner.io.layers import WGS84, read_neighbours
 from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
@@ -30,7 +31,7 @@ from planner.validation import ProblemCollector
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
 MANIFEST_KEYS: tuple[str, ...] = ("villages", "backlog", "offices", "harbours", "teams",
-                                  "neighbours", "overrides", "roads")
+                                  "neighbours", "overrides", "roads", "days_off")
 _REQUIRED_KEYS = ("villages", "backlog", "offices")
 _SITE_COLUMNS = ("kabupaten_kode", "name", "lon", "lat")
 _TEAM_COLUMNS = ("team_id", "name", "kabupaten_kode", "base", "base_office_id", "kits",
@@ -58,6 +59,8 @@ class Dataset:
     warnings: tuple[Problem, ...]
     sources: dict[str, str]
     roads: RoadNetwork | None = None
+    #: The coordinator's days off (see :mod:`planner.io.days_off`); none when not given.
+    days_off: pd.DataFrame = field(default_factory=empty_days_off)
 
     def village_table(self) -> gpd.GeoDataFrame:
         """Villages left-joined with backlog counts and overrides on ``kode``.
@@ -181,6 +184,24 @@ def _check_offices(villages: gpd.GeoDataFrame, offices: pd.DataFrame,
                                 f"regency {kab} has villages but no office", severity))
 
 
+def _check_days_off(days_off: pd.DataFrame, offices: pd.DataFrame | None,
+                    teams: pd.DataFrame | None, source: str,
+                    problems: ProblemCollector) -> None:
+    """A day off for an office or team that does not exist would silently plan that day."""
+    known_offices = set(offices["office_id"]) if offices is not None else set()
+    known_teams = set(teams["team_id"]) if teams is not None else set()
+    for row, office, team in zip(days_off["source_row"], days_off["office_id"],
+                                 days_off["team_id"], strict=True):
+        if office is not None and office not in known_offices:
+            problems.add(Problem(source, int(row), "office_id",
+                                    f"kantor '{office}' tidak ada di berkas kantor",
+                                    f"office '{office}' is not in the offices file"))
+        if team is not None and team not in known_teams:
+            problems.add(Problem(source, int(row), "team_id",
+                                    f"tim '{team}' tidak ada di berkas tim",
+                                    f"team '{team}' is not in the teams file"))
+
+
 def _empty_sites(kind: str) -> pd.DataFrame:
     return pd.DataFrame({f"{kind}_id": pd.Series(dtype="str"),
                          **{c: pd.Series(dtype="float64" if c in ("lon", "lat") else "str")
@@ -190,6 +211,7 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
                  overrides: str | None = None, roads: str | None = None,
+                 days_off: str | None = None,
                  limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
@@ -201,7 +223,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
-             "overrides": overrides, "roads": roads}
+             "overrides": overrides, "roads": roads, "days_off": days_off}
     sources = {k: v for k, v in given.items() if v is not None}
     problems = ProblemCollector("", limits)
     v = _attempt(partial(read_villages, limits=limits), villages, problems)
@@ -215,12 +237,15 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     x = (_attempt(partial(read_overrides, limits=limits), overrides, problems) if overrides
          else None)
     r = _attempt(read_roads, roads, problems) if roads else None
+    d = _attempt(read_days_off, days_off, problems) if days_off else None
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
             _check_offices(v, o, t, sources, problems)
     if t is not None:
         t = _resolve_teams(v, o, t, sources, problems)
+    if d is not None:
+        _check_days_off(d, o, t, sources["days_off"], problems)
     merged = _merge_overrides(b, x, overrides or "", problems)
     problems.raise_if_errors()
     assert v is not None
@@ -239,6 +264,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             {"kode": pd.Series(dtype="str"), "name": pd.Series(dtype="str")},
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
+        days_off=d if d is not None else empty_days_off(),
         warnings=tuple(problems.warnings()),
         sources=sources, roads=r,
     )
@@ -287,4 +313,4 @@ def load_dataset_from_folder(folder: str | Path, *,
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
                         neighbours=m.get("neighbours"), overrides=m.get("overrides"),
-                        roads=m.get("roads"), limits=limits)
+                        roads=m.get("roads"), days_off=m.get("days_off"), limits=limits)

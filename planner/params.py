@@ -111,6 +111,8 @@ class ShiftParams:
     day_end: str = "15:30"
     #: ISO weekday numbers (1 = Monday ... 6 = Saturday).
     workdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    #: No team-day on Indonesia's national holidays and cuti bersama (see planner/calendar.py).
+    national_holidays: bool = True
 
 
 @dataclass(frozen=True)

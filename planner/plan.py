@@ -250,6 +250,10 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
             summary[f"{flag}_villages_visited"] = len(visited)
             summary[f"{flag}_villages_with_backlog"] = len(with_backlog)
             summary[f"{flag}_recordings_share"] = _share(rec, recordings)
+        # working weekdays with no team-day: holidays, cuti bersama, days off, past days
+        summary["days_excluded"] = [
+            {"date": e.date.isoformat(), "team_id": e.team_id, "kind": e.kind,
+             "reason": e.reason} for e in built.excluded_days]
     return summary
 
 
@@ -383,6 +387,8 @@ def _clock(seconds: int) -> str:
 def plan_summary_text(plan: Plan) -> str:
     """A readable summary: per team-day stops, hours and recordings; totals; the waiting."""
     lines = [f"Rencana / plan {plan.name}  (status: {plan.solver.get('status')})", ""]
+    if plan.notes:
+        lines += [*(f"Catatan: {n}" for n in plan.notes), ""]
     for r in plan.routes:
         if not r.stops:
             lines.append(f"{r.date} {r.team_name}: tidak ada kunjungan / no stops")

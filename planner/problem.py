@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
@@ -34,6 +35,9 @@ class Pin:
     village_code: str
     team_id: str
     date: date
+    #: The visit that was made (``code#k``), kept when it still exists: chunks of one
+    #: village may differ in size, so another one might not fit the day.
+    visit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class BuiltProblem:
     villages: pd.DataFrame
     team_days: tuple[TeamDay, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Working weekdays of a team that got no team-day (holiday, day off, already past).
+    excluded_days: tuple[ExcludedDay, ...] = field(default_factory=tuple)
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -85,11 +91,13 @@ def _road_class(jenis: str, hilly: bool) -> str:
 
 
 def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date,
-                    params: PlanningParams, depot_index: dict[str, int]
-                    ) -> tuple[list[Vehicle], list[TeamDay]]:
+                    params: PlanningParams, depot_index: dict[str, int], *,
+                    days_off: Sequence[DayOff] = (), first_day: date | None = None
+                    ) -> tuple[list[Vehicle], list[TeamDay], list[ExcludedDay]]:
     problems: list[tuple[str, str, str]] = []
     vehicles: list[Vehicle] = []
     team_days: list[TeamDay] = []
+    skipped: list[ExcludedDay] = []
     office_names = dict(zip(offices["office_id"], offices["name"], strict=False))
     for team in teams.to_dict("records"):
         tid = str(team["team_id"])
@@ -112,8 +120,17 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
         cap = _opt(team["daily_cap"])
         spd = math.ceil(float(str(mpp)) * 60 / kits)
         depot = depot_index[str(team["base_office_id"])]
-        for iso_day in sorted(set(days)):
-            day = week_start + timedelta(days=int(iso_day) - 1)
+        dates = [week_start + timedelta(days=int(d) - 1) for d in sorted(set(days))]
+        off = team_days_off(tid, str(team["base_office_id"]), dates, days_off,
+                            national=params.shift.national_holidays)
+        for day in dates:
+            if day in off:
+                skipped.append(off[day])
+                continue
+            if first_day is not None and day < first_day:
+                skipped.append(ExcludedDay(day, tid, "sudah lewat (minggu sudah berjalan)",
+                                           "past"))
+                continue
             vehicles.append(Vehicle(
                 vehicle_id=f"{tid}@{day.isoformat()}", team_id=tid, start_location=depot,
                 end_location=depot, shift_start_s=_hhmm_to_s(start),
@@ -124,7 +141,7 @@ def _build_vehicles(teams: pd.DataFrame, offices: pd.DataFrame, week_start: date
                                      str(office_names.get(team["base_office_id"], ""))))
     if problems:
         raise ParameterError.from_messages("teams", problems)
-    return vehicles, team_days
+    return vehicles, team_days, skipped
 
 
 def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.DataFrame,
@@ -132,7 +149,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   params: PlanningParams, pins: Sequence[Pin] = (),
                   provider: MatrixProvider | None = None,
                   strict_pins: bool = True, closed_before: date | None = None,
-                  roads: RoadNetwork | None = None) -> BuiltProblem:
+                  roads: RoadNetwork | None = None,
+                  days_off: Sequence[DayOff] = (), first_day: date | None = None
+                  ) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -141,7 +160,11 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     and said in the problem's ``notes`` instead (re-planning after the data changed).
 
     Team-days dated before ``closed_before`` are history (re-planning in the middle of a
-    week): they keep their pinned visits and take no other.
+    week): they keep their pinned visits and take no other.  Team-days before
+    ``first_day`` are not made at all (the first plan of a week that has started), nor are
+    those on national holidays, cuti bersama (unless ``[shift] national_holidays = false``)
+    or the coordinator's ``days_off``; the problem's ``excluded_days`` and ``notes`` say
+    which and why (see :mod:`planner.calendar`).
 
     Travel comes from ``provider``, else from :func:`~planner.road_travel.travel_provider`
     (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.
@@ -162,10 +185,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       f"no team is based in regency {regency}")])
     base_ids = sorted({str(b) for b in team_rows["base_office_id"]})
     depot_index = {oid: i for i, oid in enumerate(base_ids)}
-    vehicles, team_days = _build_vehicles(team_rows, offices, week_start, params, depot_index)
+    vehicles, team_days, skipped = _build_vehicles(team_rows, offices, week_start, params,
+                                                   depot_index, days_off=days_off,
+                                                   first_day=first_day)
     if not vehicles:
+        why = "; ".join(excluded_day_notes(skipped, _team_names(team_rows)))
         raise ParameterError([Problem("parameter", None, "week",
-                                      "tidak ada hari kerja dalam minggu ini",
+                                      "tidak ada hari kerja dalam minggu ini"
+                                      + (f" ({why})" if why else ""),
                                       "no working day in this week")])
     scores = score_villages(vill, service=params.service, scoring=params.scoring)
 
@@ -223,20 +250,26 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         if not usable:
             excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
             continue
-        size = max(caps[k] for k in usable)
-        n_chunks = min(math.ceil(score.expected_recordings / size), len(usable))
-        # even chunks: no tiny remainder visit, and any chunk can stand in for another
-        plannable = min(score.expected_recordings, n_chunks * size)
-        for k in range(1, n_chunks + 1):
-            demand = plannable // n_chunks + (1 if k <= plannable % n_chunks else 0)
+        useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
+        parts, share = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
+                                   min(useful) if useful else max(caps[k] for k in usable),
+                                   len(usable))
+        sizes = parts if share is None else [*parts, share]
+        n_chunks = len(sizes)
+        for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visits.append(Visit(
                 visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
-                prize=prize_for(demand, score.weight, decay ** (k - 1)), service_s=setup,
+                # the share is a first visit whoever makes it: no decay
+                prize=prize_for(demand, score.weight, decay ** (k - 1) if k <= len(parts) else 1),
+                service_s=setup,
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
-                group=code if n_chunks > 1 else None, chunk=k, chunks=n_chunks))
-    notes: list[str] = []
+                # the largest team's chunks go to different team-days; the share may ride
+                # with one of them (a big team records the whole village in one day)
+                group=code if len(parts) > 1 and k <= len(parts) else None,
+                chunk=k, chunks=n_chunks))
+    notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
         try:
             visits = _apply_pins(visits, vehicles, [pin], excluded)
@@ -266,7 +299,52 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes))
+                        tuple(notes), tuple(skipped))
+
+
+def _team_names(teams: pd.DataFrame) -> dict[str, str]:
+    return {str(t): str(n) for t, n in zip(teams["team_id"], teams["name"], strict=True)}
+
+
+def _calendar_notes(skipped: Sequence[ExcludedDay], names: dict[str, str],
+                    first_day: date | None) -> list[str]:
+    notes = []
+    if any(e.kind == "past" for e in skipped) and first_day is not None:
+        notes.append(f"Minggu ini sudah berjalan: hanya hari {first_day.isoformat()} dan "
+                     "sesudahnya yang direncanakan / the week has started: only "
+                     f"{first_day.isoformat()} onwards is planned")
+    notes += excluded_day_notes([e for e in skipped if e.kind != "past"], names)
+    return notes
+
+
+#: The fewest people a team-day's share of a village is worth a day's work for: a village
+#: cut for the largest team also gets one share the smallest team recording at least this
+#: many there can take (see :func:`chunk_sizes`).
+MIN_SHARE = 30
+
+
+def _even(total: int, size: int, slots: int) -> list[int]:
+    n = min(math.ceil(total / size), slots)
+    plannable = min(total, n * size)
+    return [plannable // n + (1 if k < plannable % n else 0) for k in range(n)]
+
+
+def chunk_sizes(expected: int, big: int, small: int, slots: int) -> tuple[list[int], int | None]:
+    """Demands of a village's visits: chunks for the largest team, and a share (or None).
+
+    ``big`` is the most the strongest team-day records there in a day, ``small`` the least
+    that a team-day recording at least :data:`MIN_SHARE` people there can (the smallest team
+    that reaches it), ``slots`` the team-days that can go.  Chunks are even and sized for
+    the largest team (no tiny remainder visit).  When the smallest team could take none of
+    them, the village keeps one *share* of ``small`` people (half the village when the rest
+    would be under :data:`MIN_SHARE`) that every team reaching it can take, and the rest is
+    cut evenly for the largest team.  Everything adds up to at most ``expected``.
+    """
+    even = _even(expected, big, slots)
+    if max(even) <= small or small >= big or slots < 2:
+        return even, None
+    share = small if expected - small >= MIN_SHARE else expected // 2
+    return _even(expected - share, big, slots - 1), share
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:
@@ -324,8 +402,11 @@ def _apply_pins(visits: list[Visit], vehicles: Sequence[Vehicle], pins: Sequence
         k = by_vehicle[key]
         free = [i for i, v in enumerate(out)
                 if v.village_code == pin.village_code and v.pinned_vehicle is None]
-        # the first chunk this team-day can make (a smaller team may only fit the last one)
-        idx = next((i for i in free if _may_make(out[i], k)), free[0] if free else None)
+        # the same visit when it is still there, else the first chunk this team-day can make
+        # (a smaller team may only fit the share)
+        same = [i for i in free if out[i].visit_id == pin.visit_id and _may_make(out[i], k)]
+        idx = same[0] if same else next((i for i in free if _may_make(out[i], k)),
+                                        free[0] if free else None)
         if idx is None:
             why = excluded.get(pin.village_code)
             raise InfeasibleError(f"pin {pin.village_code}: village cannot be visited"

@@ -11,6 +11,7 @@ import pandas as pd
 from planner.dataset import Dataset
 from planner.geography import classify_villages
 from planner.instance import Instance
+from planner.io.days_off import days_off_list
 from planner.params import PlanningParams
 from planner.plan import Plan, decode_plan
 from planner.problem import BuiltProblem, Pin, build_problem
@@ -46,11 +47,14 @@ class WeekPlan:
 
 
 def build_week(dataset: Dataset, classified: pd.DataFrame, *, regency: str, week_start: date,
-               params: PlanningParams, pins: Sequence[Pin] = ()) -> BuiltProblem:
-    """The routing problem of one regency's week."""
+               params: PlanningParams, pins: Sequence[Pin] = (),
+               first_day: date | None = None) -> BuiltProblem:
+    """The routing problem of one regency's week (no team-day on holidays, cuti bersama or
+    the dataset's days off; none before ``first_day`` when the week has started)."""
     return build_problem(classified, teams=dataset.teams, offices=dataset.offices,
                          harbours=dataset.harbours, regency=regency, week_start=week_start,
-                         params=params, pins=pins, roads=dataset.roads)
+                         params=params, pins=pins, roads=dataset.roads,
+                         days_off=days_off_list(dataset.days_off), first_day=first_day)
 
 
 def solve_week(built: BuiltProblem, params: PlanningParams, *,

@@ -375,6 +375,14 @@ harbours = "harbours.csv"
 teams = "teams.csv"
 neighbours = "neighbours.gpkg:neighbour_regencies"
 roads = "roads.gpkg:roads"
+days_off = "days_off.csv"
+"""
+
+#: The office's own days off (national holidays and cuti bersama need no row).
+DAYS_OFF = """\
+date,team_id,office_id,reason
+2027-01-11,,,rapat kerja awal tahun
+2027-01-12,tim-keliling-tanjung-harapan-3,,pelatihan petugas
 """
 
 TEAMS = """\
@@ -416,6 +424,7 @@ def main(argv: list[str] | None = None) -> None:
     (out / "harbours.csv").write_text(
         f"kabupaten_kode,name,lat,lng\n{REGENCY_CODE},Pelabuhan Muara Harapan,{hy},{hx}\n")
     (out / "teams.csv").write_text(TEAMS)
+    (out / "days_off.csv").write_text(DAYS_OFF)
     (out / "manifest.toml").write_text(MANIFEST)
     print(f"wrote {len(villages)} villages of {REGENCY_NAME} into {out}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pg_scratch
 import pytest
 from shapely.geometry import box
 
-#: The read-only reference data beside the repository (absent on some machines).
-BANTEN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banten"
+#: The read-only reference data beside the repository (absent on some machines);
+#: ``JEMPUT_BANTEN`` points elsewhere (a git worktree is not beside it).
+BANTEN = Path(os.environ.get("JEMPUT_BANTEN")
+              or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banten")
 
 #: Four villages in two regencies; codes sorted.
 VILLAGE_ROWS: list[tuple[str, str, str, str]] = [

@@ -15,7 +15,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCRIPT = SAMPLE / "make_sample_data.py"
 BANTEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "banten"
 WRITTEN = ("villages.gpkg", "neighbours.gpkg", "belum_rekam.xlsx", "offices.csv",
-           "harbours.csv", "teams.csv", "manifest.toml", "roads.gpkg")
+           "harbours.csv", "teams.csv", "manifest.toml", "roads.gpkg", "days_off.csv")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_manifest_names_files_that_exist() -> None:
     """Every manifest entry points at a file (and layer) the sample ships."""
     manifest = tomllib.loads((SAMPLE / "manifest.toml").read_text())
     assert set(manifest) == {"villages", "backlog", "offices", "harbours", "teams", "neighbours",
-                             "roads"}
+                             "roads", "days_off"}
     for value in manifest.values():
         path, _, layer = value.partition(":")
         assert (SAMPLE / path).is_file()

@@ -57,6 +57,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # queued (not yet running) jobs one regency may have; more are refused (API: 429)
         # so one account cannot hold up every regency's planning
         "PLANNING_MAX_QUEUED_PER_REGENCY": 3,
+        # ISO date planning takes as today (None: the regency's local date); a week that has
+        # started is planned from this day on
+        "PLANNING_TODAY": None,
         "START_WORKER": False,
         # Who runs planning jobs: "embedded" (a worker thread of python -m web, or
         # flask worker) or "celery" (celery -A web.tasks worker processes; docs/deploy.md).

@@ -78,6 +78,8 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("teams.edit", "GET"): WRITE_FORM,
     ("teams.edit", "POST"): WRITE_FORM,
     ("teams.own_team", "GET"): TEAM_PAGE,
+    ("teams.days_off", "GET"): READ,
+    ("teams.days_off", "POST"): WRITE_FORM,  # an empty form is shown again
     ("accounts.index", "GET"): WRITE_FORM,
     ("accounts.index", "POST"): WRITE_FORM,
     ("accounts.toggle", "POST"): WRITE_DONE,

@@ -68,6 +68,8 @@ def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SAMPLE_DATA": str(SAMPLE),
         "ROADS_FOLDER": str(tmp_path / "roads"),
+        # a fixed clock: the tests' week (2026-11-30) has not started, whatever the date
+        "PLANNING_TODAY": "2026-11-27",
     }
     config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" not in config:

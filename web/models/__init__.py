@@ -1,6 +1,7 @@
 """The database models, one module per concept; imported here so Alembic sees them all."""
 
 from web.models.accounts import Role, User
+from web.models.calendar import DayOff
 from web.models.field import FieldReport, TurnoutRate, VillageContact
 from web.models.imports import DataImport, ImportStatus
 from web.models.planning import (
@@ -20,6 +21,7 @@ __all__ = [
     "FLAGS",
     "BacklogCount",
     "DataImport",
+    "DayOff",
     "FieldReport",
     "Harbour",
     "ImportStatus",

@@ -32,6 +32,7 @@ from web.extensions import db
 from web.models import (
     BacklogCount,
     DataImport,
+    DayOff,
     Harbour,
     ImportStatus,
     Office,
@@ -68,6 +69,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("neighbours", False, (".gpkg", ".geojson", ".json", ".zip")),
     FileKind("overrides", False, (".csv", ".xlsx")),
     FileKind("roads", False, (".pbf", ".gpkg", ".geojson", ".json", ".zip")),
+    FileKind("days_off", False, (".csv", ".xlsx")),
 )
 
 
@@ -150,6 +152,7 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
             from web.services.roads import keep_road_file
 
             keep_road_file(regency.code, dataset.sources["roads"])
+        _store_days_off(regency.code, dataset.days_off, offices)
         db.session.commit()
     except InputError as exc:
         db.session.rollback()
@@ -382,6 +385,26 @@ def _store_teams(regency_code: str, frame: pd.DataFrame, offices: dict[str, int]
         db.session.add(team)
     db.session.flush()
 
+
+
+def _store_days_off(regency_code: str, frame: pd.DataFrame, offices: dict[str, int]) -> None:
+    """Add the file's days off of this regency (one already stored is not added twice)."""
+    teams = {t.code: t.id for t in db.session.scalars(
+        select(Team).where(Team.regency_code == regency_code))}
+    stored = {(d.day, d.office_id, d.team_id) for d in db.session.scalars(
+        select(DayOff).where(DayOff.regency_code == regency_code))}
+    for row in frame.to_dict("records"):
+        office, team = _value(row["office_id"]), _value(row["team_id"])
+        if (office is not None and office not in offices) or (
+                team is not None and team not in teams):
+            continue  # another regency's office or team
+        key = (row["date"], offices.get(office) if office else None,
+               teams.get(team) if team else None)
+        if key not in stored:
+            stored.add(key)
+            db.session.add(DayOff(regency_code=regency_code, day=key[0], office_id=key[1],
+                                  team_id=key[2], reason=str(row["reason"])[:200]))
+    db.session.flush()
 
 
 def latest_imports(regency_code: str, *, limit: int = 20) -> list[DataImport]:

@@ -36,7 +36,7 @@ from web.models import JobStatus, PlanningJob, PlanVersion, Regency, User
 from web.models.base import utcnow
 from web.services.field_reports import unreachable_notes
 from web.services.field_schedule import local_today
-from web.services.plans import store_draft, store_instance
+from web.services.plans import published_version, store_draft, store_instance
 from web.services.turnout import service_params
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,11 @@ class QueueFullError(JobError):
                          else QUEUE_FULL % values)
         self.queued = queued
         self.limit = limit
+def planning_today(regency: Regency) -> date:
+    """The date planning takes as today: the regency's local date, or the ``PLANNING_TODAY``
+    setting (ISO date) where a fixed clock is wanted (tests, demos)."""
+    fixed = current_app.config.get("PLANNING_TODAY")
+    return date.fromisoformat(str(fixed)) if fixed else local_today(regency)
 
 
 def next_monday(regency: Regency, *, today: date | None = None) -> date:
@@ -107,8 +112,9 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
                extra_params: dict[str, Any] | None = None) -> PlanningJob:
     """Queue a job (the worker serves the regencies in turn: :func:`queue_order`).
 
-    Re-optimising a plan (``base_version``) keeps the team-days before ``today`` (the
-    regency's local date by default) as they are: those days have been worked.  Raises
+    ``today`` (:func:`planning_today` by default) is stored with the job: re-optimising a
+    plan (``base_version``) keeps the team-days before it as they are (those days have been
+    worked), and the first plan of a week that has started plans only the days ahead.  Raises
     :class:`QueueFullError` when the regency already has ``PLANNING_MAX_QUEUED_PER_REGENCY``
     jobs waiting, so one account cannot fill the queue every regency shares.
     """
@@ -126,9 +132,9 @@ def create_job(regency: Regency, user: User | None, *, week_start: date,
     params: dict[str, Any] = {**(extra_params or {}), "time_limit_s": limit, "seed": int(seed)}
     if solution_limit is not None:
         params["solution_limit"] = int(solution_limit)
+    params["today"] = (today or planning_today(regency)).isoformat()
     if base_version is not None:
         params["base_version_id"] = base_version.id
-        params["today"] = (today or local_today(regency)).isoformat()
     job = PlanningJob(regency_code=regency.code, week_start=week_start,
                       status=JobStatus.QUEUED, params=params,
                       progress={"fraction": 0.0, "elapsed_s": 0.0, "best_prize": None},
@@ -331,21 +337,30 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
     pins: list[Pin] = []
     if job.params.get("base_version_id"):
         base = db.session.get(PlanVersion, int(job.params["base_version_id"]))
-    # days already worked (before the day the re-plan was asked for) stay as they are
-    today = job.params.get("today")
-    closed = date.fromisoformat(str(today)) if base is not None and today else None
-    if base is not None:
-        for route in base.plan["routes"]:
+    # days already worked (before the day the plan was asked for) stay as they are
+    today = date.fromisoformat(str(job.params["today"])) if job.params.get("today") else None
+    started = today is not None and today > job.week_start
+    kept = base
+    if kept is None and started:
+        # a fresh plan of a started week keeps the published plan's past days
+        kept = published_version(job.regency_code, job.week_start)
+    closed = today if kept is not None else None
+    # no published plan to keep: the days before today are not planned at all
+    first_day = today if kept is None and started else None
+    if kept is not None:
+        for route in kept.plan["routes"]:
             if not route.get("date"):
                 continue
             day = date.fromisoformat(str(route["date"]))
             past = closed is not None and day < closed
             for stop in route["stops"]:
-                if (stop.get("pinned") or past) and stop.get("village_code"):
-                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]), day))
+                if ((base is not None and stop.get("pinned")) or past) \
+                        and stop.get("village_code"):
+                    pins.append(Pin(str(stop["village_code"]), str(route["team_id"]), day,
+                                    visit_id=stop.get("visit_id")))
     # a pin the data no longer allows (village done, team-day gone) is dropped with a note
     built = build_regency_problem(regency, job.week_start, params, pins=pins,
-                                  strict_pins=False, closed_before=closed)
+                                  strict_pins=False, closed_before=closed, first_day=first_day)
     initial = None
     if base is not None:
         visit_index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}

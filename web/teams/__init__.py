@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -24,7 +28,15 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from web.forms import required
 from web.models import Team
 from web.scoping import can_write_regency, require_regency, require_team
+from web.services.days_off import (
+    DayOffError,
+    add_day_off,
+    coming_national_days,
+    list_days_off,
+    remove_day_off,
+)
 from web.services.plan_edits import clock
+from web.services.planning import planning_today
 from web.services.published import (
     cached_for_version,
     latest_published_head,
@@ -151,3 +163,56 @@ def own_team(team_id: int) -> str:
                                          f"team_html:{team.id}:{get_locale()}", render_routes)
     return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS),
                            version=version, routes_html=routes_html)
+
+
+class DayOffForm(FlaskForm):
+    """A day off for every team, an office's teams or one team."""
+
+    day = DateField(_l("Tanggal"), validators=[required()])
+    scope = SelectField(_l("Berlaku untuk"), default="")
+    reason = StringField(_l("Alasan (tampil di rencana)"),
+                         validators=[required(), Length(max=200)])
+
+
+def _scope_choices(regency_code: str) -> list[SelectChoice]:
+    choices = [SelectChoice("", _l("Semua tim"))]
+    choices += [SelectChoice(f"office:{o.id}", _("Tim di kantor %(name)s", name=o.name))
+                for o in offices_of(regency_code)]
+    choices += [SelectChoice(f"team:{t.id}", t.name) for t in list_teams(regency_code)]
+    return choices
+
+
+@bp.route("/kabupaten/<regency_code>/hari-libur", methods=["GET", "POST"])
+def days_off(regency_code: str) -> str | Response:
+    """Days without field work: the coordinator's days off (add, remove) and the coming
+    national holidays and cuti bersama the planner leaves out by itself."""
+    regency = require_regency(regency_code, write=request.method == "POST")
+    form = DayOffForm()
+    form.scope.choices = _scope_choices(regency_code)
+    today = planning_today(regency)
+    if request.method == "POST" and request.form.get("remove"):
+        removed = remove_day_off(regency_code, int(request.form["remove"])) \
+            if request.form["remove"].isdigit() else None
+        if removed is None:
+            flash(_("Hari libur itu tidak ada (mungkin sudah dihapus)."), "error")
+        else:
+            flash(_("Hari libur %(day)s dihapus.", day=removed.day.isoformat()), "success")
+        return redirect(url_for("teams.days_off", regency_code=regency_code))
+    if form.validate_on_submit():
+        kind, _sep, ident = (form.scope.data or "").partition(":")
+        try:
+            row = add_day_off(regency_code, form.day.data, form.reason.data or "",
+                              office_id=int(ident) if kind == "office" else None,
+                              team_id=int(ident) if kind == "team" else None,
+                              user=current_user)
+        except DayOffError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Hari libur %(day)s disimpan: tidak ada hari-tim pada hari itu.",
+                    day=row.day.isoformat()), "success")
+            return redirect(url_for("teams.days_off", regency_code=regency_code))
+    since = today - timedelta(days=today.weekday())
+    return render_template("teams/days_off.html", regency=regency, form=form,
+                           days=list_days_off(regency_code, since=since),
+                           national=coming_national_days(since),
+                           can_edit=can_write_regency(regency_code))

@@ -26,6 +26,8 @@ LABELS = {
     "overrides": _l("Koreksi tanda desa (CSV, boleh dikosongkan)"),
     "roads": _l("Jaringan jalan untuk waktu tempuh: OpenStreetMap .osm.pbf atau garis jalan "
                 "RBI (GeoPackage atau Shapefile dalam ZIP), boleh dikosongkan"),
+    "days_off": _l("Hari libur kantor dan tim (CSV: tanggal, tim atau kantor, alasan; "
+                   "boleh dikosongkan)"),
 }
 
 
