@@ -252,7 +252,7 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     cluster = clusters(bounds, gap_deg)
     output = np.ones(len(out), dtype=bool)
     if regencies is not None:
-        keep, output = _needed(out, land_wgs, bounds, cluster, gap_deg, offices, harbours,
+        keep, output = needed_land(out, land_wgs, bounds, cluster, gap_deg, offices, harbours,
                                set(regencies))
         n_all = len(out)
         out = out[keep[:n_all]].reset_index(drop=True)
@@ -389,6 +389,7 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     travel_s = np.zeros(n, dtype=np.int64)
     distance_m = np.zeros(n, dtype=np.int64)
     road = _road_class(out)
+    stop_lon, stop_lat = out["stop_lon"].to_numpy(), out["stop_lat"].to_numpy()
     hb = harbours if harbours is not None else pd.DataFrame(
         columns=["kabupaten_kode", "name", "lon", "lat"])
     hx, hy = (_xy(hb, crs) if len(hb) else (np.empty(0), np.empty(0)))
@@ -407,8 +408,8 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
             notes.append(f"no harbour for {code}: island villages are reached by a straight "
                          "boat line from the office")
         points = [TravelPoint(float(office["lon"]), float(office["lat"]), 0, "urban")]
-        points += [TravelPoint(float(out.at[i, "stop_lon"]), float(out.at[i, "stop_lat"]),
-                               int(landmass[i]), road[i]) for i in rows]
+        points += [TravelPoint(float(stop_lon[i]), float(stop_lat[i]), int(landmass[i]),
+                               road[i]) for i in rows]
         m = EstimateProvider(params.travel, harbour_list).matrices(points)
         travel_s[rows] = m.duration_s[1:, 0]
         distance_m[rows] = m.distance_m[1:, 0]
@@ -430,7 +431,7 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     return out
 
 
-def _needed(villages: gpd.GeoDataFrame, land: GeomArray, bounds: FloatArray,
+def needed_land(villages: gpd.GeoDataFrame, land: GeomArray, bounds: FloatArray,
             cluster: IntArray, gap_deg: float, offices: pd.DataFrame,
             harbours: pd.DataFrame | None, regencies: set[str]) -> tuple[BoolArray, BoolArray]:
     """Which land polygons (villages, then neighbours) classifying ``regencies`` needs.
