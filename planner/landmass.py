@@ -80,8 +80,13 @@ def clusters(bounds: FloatArray, gap_deg: float) -> IntArray:
     return labels_from_pairs(len(bounds), a, b)
 
 
+def _buffered(land: GeomArray) -> GeomArray:
+    simple = shapely.simplify(land, COAST_SIMPLIFY_M)
+    return shapely.buffer(simple, COAST_CLOSING_M / 2, quad_segs=2)
+
+
 def _closed_cluster(buffered: GeomArray) -> GeomArray:
-    """The land of one cluster with gaps closed, as single polygons."""
+    """The buffered land of one cluster merged and buffered back in, as single polygons."""
     merged = shapely.union_all(buffered)
     closed = shapely.buffer(shapely.get_parts(merged), -COAST_CLOSING_M / 2, quad_segs=2)
     return shapely.get_parts(closed)
@@ -91,24 +96,22 @@ def closed_land(land: GeomArray, cluster: IntArray, *,
                 workers: int = WORKERS) -> GeomArray:
     """All land with gaps under :data:`COAST_CLOSING_M` closed, as single polygons.
 
-    ``cluster`` labels each land polygon; clusters are closed independently (on ``workers``
-    threads).  Buffering in part by part equals buffering the whole multipolygon in: its
-    parts are disjoint.
+    ``cluster`` labels each land polygon; clusters are closed independently.  Buffering in
+    part by part equals buffering the whole multipolygon in: its parts are disjoint.  Runs
+    on ``workers`` threads (shapely releases the GIL): the polygons in even chunks, then
+    the clusters, largest first.
     """
-    simple = shapely.simplify(land, COAST_SIMPLIFY_M)
-    buffered = shapely.buffer(simple, COAST_CLOSING_M / 2, quad_segs=2)
+    if len(land) == 0:
+        return np.empty(0, dtype=object)
     order = np.argsort(cluster, kind="stable")
     cuts = np.flatnonzero(np.diff(cluster[order])) + 1
-    groups = [buffered[idx] for idx in np.split(order, cuts)] if len(order) else []
-    groups.sort(key=len, reverse=True)  # largest first: the threads end together
-    if workers > 1 and len(groups) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            closed = list(pool.map(_closed_cluster, groups))
-    else:
-        closed = [_closed_cluster(g) for g in groups]
-    if not closed:
-        return np.empty(0, dtype=object)
-    return cast(GeomArray, np.concatenate(closed))
+    with ThreadPoolExecutor(max(workers, 1)) as pool:
+        chunks = np.array_split(np.arange(len(land)), max(workers, 1))
+        buffered = np.concatenate(list(pool.map(_buffered, [land[c] for c in chunks])))
+        groups = sorted((buffered[idx] for idx in np.split(order, cuts)), key=len,
+                        reverse=True)
+        closed = list(pool.map(_closed_cluster, groups))
+    return np.concatenate(closed)
 
 
 def coastline(polygons: GeomArray) -> GeomArray:
