@@ -2,6 +2,7 @@
 
     python bench/bench_scale.py [--copies 1,16,54] [--layout grid|row] [--seed 0]
                                 [--banten ../shared/data/banten] [--time-limit 5]
+                                [--with-cache]
 
 For each size, writes Banten copied ``copies`` times (see ``bench/nation.py``: 1,552
 villages a copy, 54 copies = 83,808 villages) and runs, each as its own process:
@@ -9,7 +10,8 @@ villages a copy, 54 copies = 83,808 villages) and runs, each as its own process:
 * ``planner inspect --no-cache``: the whole classification (wall, CPU and peak memory);
 * ``planner plan --no-cache`` of one regency (Kabupaten Serang's copy, islands and
   harbours): only that regency's land is classified;
-* ``planner plan`` again after an ``inspect`` that kept the classification in a fresh cache.
+* with ``--with-cache``, ``planner plan`` again after an ``inspect`` that kept the
+  classification in a fresh cache.
 
 Prints one line per size, the growth exponent of ``inspect`` wall and CPU time between the
 two largest sizes, and, last, ``scale villages=<n> inspect_s=<x> peak_mb=<m>
@@ -23,6 +25,7 @@ import argparse
 import math
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,7 @@ class Run:
     wall_s: float
     cpu_s: float
     peak_mb: float
+    failure: str = ""
 
 
 def run(args: list[str], env: dict[str, str]) -> Run:
@@ -58,13 +62,15 @@ def run(args: list[str], env: dict[str, str]) -> Run:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"planner {shlex.join(args)} failed:\n{err.decode()}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    failure = ""
+    if proc.returncode != 0:  # e.g. the solver killed for overrunning on a loaded machine
+        failure = err.decode().strip().splitlines()[-1]
+        print(f"planner {shlex.join(args)} failed: {failure}", flush=True)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, failure)
 
 
 def one_size(banten: Path, copies: int, layout: str, seed: int, time_limit: float,
-             work: Path) -> tuple[int, Run, Run, Run]:
+             work: Path, with_cache: bool) -> tuple[int, Run, Run, Run | None]:
     """Generate one nation and measure inspect, a cold plan and a plan from the cache."""
     data = work / f"{layout}{copies}"
     villages = make_nation(banten, data, copies, layout=layout, seed=seed)
@@ -75,8 +81,11 @@ def one_size(banten: Path, copies: int, layout: str, seed: int, time_limit: floa
             "--time-limit", str(time_limit), "--out", str(work / "plan.json")]
     inspect = run(["inspect", "--data", str(data), "--no-cache"], env)
     cold = run([*plan, "--no-cache"], env)
-    run(["inspect", "--data", str(data)], env)  # keeps the classification
-    cached = run(plan, env)
+    cached = None
+    if with_cache:
+        run(["inspect", "--data", str(data)], env)  # keeps the classification
+        cached = run(plan, env)
+    shutil.rmtree(data)
     return villages, inspect, cold, cached
 
 
@@ -89,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--banten", type=Path, default=DEFAULT_BANTEN)
     parser.add_argument("--time-limit", type=float, default=5.0)
+    parser.add_argument("--with-cache", action="store_true",
+                        help="Also inspect keeping the classification, then plan from it.")
     args = parser.parse_args(argv)
     if not (args.banten / "banten.gpkg").is_file():
         print(f"Banten reference data not found at {args.banten}", file=sys.stderr)
@@ -96,17 +107,22 @@ def main(argv: list[str] | None = None) -> int:
     print("command:", shlex.join([sys.executable, *sys.argv]), flush=True)
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     sizes = [int(c) for c in args.copies.split(",")]
-    results: list[tuple[int, Run, Run, Run]] = []
+    results: list[tuple[int, Run, Run, Run | None]] = []
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
         for copies in sizes:
             villages, inspect, cold, cached = one_size(args.banten, copies, args.layout,
-                                                       args.seed, args.time_limit, Path(tmp))
+                                                       args.seed, args.time_limit, Path(tmp),
+                                                       args.with_cache)
             results.append((villages, inspect, cold, cached))
-            print(f"{args.layout} villages={villages} inspect wall {inspect.wall_s:.1f} s cpu "
-                  f"{inspect.cpu_s:.1f} s peak {inspect.peak_mb:.0f} MB | plan one regency "
-                  f"(limit {args.time_limit:g} s) cold wall {cold.wall_s:.1f} s cpu "
-                  f"{cold.cpu_s:.1f} s peak {cold.peak_mb:.0f} MB, from cache wall "
-                  f"{cached.wall_s:.1f} s cpu {cached.cpu_s:.1f} s", flush=True)
+            line = (f"{args.layout} villages={villages} inspect wall {inspect.wall_s:.1f} s "
+                    f"cpu {inspect.cpu_s:.1f} s peak {inspect.peak_mb:.0f} MB | plan one "
+                    f"regency (limit {args.time_limit:g} s) cold wall {cold.wall_s:.1f} s cpu "
+                    f"{cold.cpu_s:.1f} s peak {cold.peak_mb:.0f} MB")
+            if cold.failure:
+                line += " (solver failed)"
+            if cached is not None:
+                line += f", from cache wall {cached.wall_s:.1f} s cpu {cached.cpu_s:.1f} s"
+            print(line, flush=True)
     if len(results) >= 2:
         (n1, a, _, _), (n2, b, _, _) = results[-2], results[-1]
         ratio = math.log(n2 / n1)
