@@ -26,7 +26,8 @@ import shapely
 
 from planner.params import PlanningParams
 
-#: Bump when the classification or the entry layout changes: old entries are then ignored.
+#: Bump when the entry layout changes: old entries are then ignored (a change to the
+#: classifying modules changes every key by itself).
 CACHE_VERSION = 1
 #: Environment variable naming the cache folder (else ``$XDG_CACHE_HOME/jemput-bola``).
 CACHE_ENV = "JEMPUT_BOLA_CACHE"
@@ -58,9 +59,19 @@ def _frame_digest(h: Any, frame: pd.DataFrame | None, columns: tuple[str, ...] |
         h.update(b"".join(shapely.to_wkb(geoms, hex=False).tolist()))
 
 
+def _code_digest() -> bytes:
+    """The source of the modules that compute the classification: new code, new keys."""
+    from planner import geography, landmass, travel, workflow
+
+    return b"".join(Path(m.__file__ or "").read_bytes()
+                    for m in (geography, landmass, travel, workflow))
+
+
 def dataset_key(dataset: Any, params: PlanningParams) -> str:
-    """Hash of what the classification of ``dataset`` with ``params`` reads."""
+    """Hash of what the classification of ``dataset`` with ``params`` reads (and of the
+    code that classifies)."""
     h = hashlib.sha256(f"jemput-bola classification v{CACHE_VERSION}".encode())
+    h.update(_code_digest())
     _frame_digest(h, dataset.villages, (*_VILLAGE_COLUMNS, "geometry"))
     _frame_digest(h, dataset.offices, ("kabupaten_kode", "lon", "lat"))
     _frame_digest(h, dataset.harbours, ("kabupaten_kode", "name", "lon", "lat"))
