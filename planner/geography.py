@@ -65,6 +65,8 @@ COAST_GAP_M = 100.0
 MIN_SHARED_M = 200.0
 #: Boundaries are measured in pieces of at most this length.
 PIECE_M = 100.0
+#: Villages whose boundary pieces are measured at once (bounds the memory of a nation).
+_CANDIDATES_PER_CHUNK = 4_000
 #: A village-office point farther than this from its polygon is not trusted.
 STOP_SNAP_M = 1_000.0
 
@@ -150,15 +152,17 @@ def _shared_length_m(geoms: GeomArray, candidates: IntArray, targets: GeomArray,
     shared = np.zeros(len(geoms), dtype=np.float64)
     if len(candidates) == 0 or len(targets) == 0:
         return shared
-    owner, mid, length = _pieces(geoms[candidates], PIECE_M)
-    owner = candidates[owner]
     tree = shapely.STRtree(targets)
-    piece, target = tree.query(shapely.points(mid), predicate="dwithin", distance=gap_m)
-    if owner_group is not None and target_group is not None:
-        keep = owner_group[owner[piece]] != target_group[target]
-        piece = piece[keep]
-    piece = np.unique(piece)
-    np.add.at(shared, owner[piece], length[piece])
+    # A few thousand villages at a time: their boundary pieces are millions at a nation's scale.
+    for chunk in np.array_split(candidates, -(-len(candidates) // _CANDIDATES_PER_CHUNK)):
+        owner, mid, length = _pieces(geoms[chunk], PIECE_M)
+        owner = chunk[owner]
+        piece, target = tree.query(shapely.points(mid), predicate="dwithin", distance=gap_m)
+        if owner_group is not None and target_group is not None:
+            keep = owner_group[owner[piece]] != target_group[target]
+            piece = piece[keep]
+        piece = np.unique(piece)
+        np.add.at(shared, owner[piece], length[piece])
     return shared
 
 

@@ -92,25 +92,33 @@ def _closed_cluster(buffered: GeomArray) -> GeomArray:
     return shapely.get_parts(closed)
 
 
+def _closed_whole(land: GeomArray) -> GeomArray:
+    return _closed_cluster(_buffered(land))
+
+
 def closed_land(land: GeomArray, cluster: IntArray, *,
                 workers: int = WORKERS) -> GeomArray:
     """All land with gaps under :data:`COAST_CLOSING_M` closed, as single polygons.
 
     ``cluster`` labels each land polygon; clusters are closed independently.  Buffering in
     part by part equals buffering the whole multipolygon in: its parts are disjoint.  Runs
-    on ``workers`` threads (shapely releases the GIL): the polygons in even chunks, then
-    the clusters, largest first.
+    on ``workers`` threads (shapely releases the GIL), one cluster per thread, largest first,
+    so that only the clusters being closed are held buffered; a cluster with more than its
+    share of the land is simplified and buffered out in chunks on all threads first.
     """
     if len(land) == 0:
         return np.empty(0, dtype=object)
+    workers = max(workers, 1)
     order = np.argsort(cluster, kind="stable")
     cuts = np.flatnonzero(np.diff(cluster[order])) + 1
-    with ThreadPoolExecutor(max(workers, 1)) as pool:
-        chunks = np.array_split(np.arange(len(land)), max(workers, 1))
-        buffered = np.concatenate(list(pool.map(_buffered, [land[c] for c in chunks])))
-        groups = sorted((buffered[idx] for idx in np.split(order, cuts)), key=len,
-                        reverse=True)
-        closed = list(pool.map(_closed_cluster, groups))
+    groups = sorted((land[idx] for idx in np.split(order, cuts)), key=len, reverse=True)
+    big = [g for g in groups if workers > 1 and len(g) > len(land) / workers]
+    closed: list[GeomArray] = []
+    with ThreadPoolExecutor(workers) as pool:
+        for group in big:
+            parts = list(pool.map(_buffered, np.array_split(group, workers)))
+            closed.append(_closed_cluster(np.concatenate(parts)))
+        closed.extend(pool.map(_closed_whole, groups[len(big):]))
     return np.concatenate(closed)
 
 

@@ -20,6 +20,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
+from planner import geography
 from planner.classify_cache import ClassificationCache, dataset_key
 from planner.cli import main
 from planner.dataset import Dataset, load_dataset, load_dataset_from_folder
@@ -68,9 +69,12 @@ def sample_dataset() -> Dataset:
     return load_dataset_from_folder(SAMPLE)
 
 
-@pytest.mark.parametrize("neighbours", [True, False])
-def test_sample_flags_unchanged(sample_dataset: Dataset, neighbours: bool) -> None:
-    """The sample regency: every computed column equals the old algorithm's."""
+@pytest.mark.parametrize(("neighbours", "chunk"), [(True, 4_000), (False, 4_000), (True, 7)])
+def test_sample_flags_unchanged(sample_dataset: Dataset, neighbours: bool, chunk: int,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample regency: every computed column equals the old algorithm's (also when the
+    boundaries are measured a few villages at a time, as at a nation's scale)."""
+    monkeypatch.setattr(geography, "_CANDIDATES_PER_CHUNK", chunk)
     new, old = _classify_both(sample_dataset, neighbours=neighbours)
     assert new["coastal"].sum() > 10  # the comparison covers a real coast
     _same_classification(new, old)
@@ -168,10 +172,13 @@ def test_one_regency_measures_only_its_own_land(two_regencies: Path) -> None:
 
 
 def test_one_regency_same_rows_as_all(two_regencies: Path) -> None:
-    """Each regency classified alone has exactly its rows of the classification of all."""
+    """Each regency classified alone has exactly its rows of the classification of all,
+    which equals the old algorithm's."""
     ds = load_dataset_from_folder(two_regencies)
     params = PlanningParams()
     whole = classify_dataset(ds, params)
+    new, old = _classify_both(ds, neighbours=True)  # two clusters, one per thread
+    _same_classification(new, old)
     for code in ("36.90", "36.91"):
         one = classify_dataset(ds, params, regencies=[code])
         _same_classification(one, whole[whole["kabupaten_kode"] == code].reset_index(
