@@ -37,10 +37,15 @@ GRID_COLUMNS, GRID_ROWS = 9, 6
 #: Row layout: copies this far apart (the neighbour layer is clipped to fit).
 ROW_STEP_DEG = 1.9
 ROW_NEIGHBOUR_EAST_DEG = 0.15
+#: Copies that fit in one row between 95 and 141 E (1.83 degrees wide each).
+ROW_MAX_COPIES = 24
 
 
 def _offsets(copies: int, layout: str, rng: np.random.Generator) -> list[tuple[float, float]]:
     if layout == "row":
+        if copies > ROW_MAX_COPIES:
+            raise SystemExit(f"at most {ROW_MAX_COPIES} copies in one row within Indonesia's "
+                             "longitudes (the readers refuse land outside them)")
         start = 118.0 - ROW_STEP_DEG * (copies - 1) / 2
         # Shift so that the copy's own longitude (Banten ~106 E) lands on the slot.
         return [(start + k * ROW_STEP_DEG - 106.0, 0.0) for k in range(copies)]
