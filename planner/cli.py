@@ -64,15 +64,26 @@ def _dataset_options(func: F) -> F:
                      "office_id (blank: every team), reason (optional)."),
         click.option("--params", "params_file", type=click.Path(dir_okay=False),
                      help="Parameters TOML file."),
+        click.option("--cache-dir", type=click.Path(file_okay=False),
+                     help="Folder of classifications kept between commands (default "
+                     "$JEMPUT_BOLA_CACHE or ~/.cache/jemput-bola/classification)."),
+        click.option("--no-cache", is_flag=True,
+                     help="Classify again; neither read nor keep a classification."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _load(kw: dict[str, Any]) -> tuple[Any, Any]:
+def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The dataset, the parameters and the classification cache (None with --no-cache)."""
+    from planner.classify_cache import ClassificationCache
     from planner.dataset import load_dataset, load_manifest
     from planner.params import load_params
+
+    cache_dir, no_cache = kw.pop("cache_dir"), kw.pop("no_cache")
+    cache = (None if no_cache else ClassificationCache(cache_dir) if cache_dir
+             else ClassificationCache.default())
 
     files = {k: kw.pop(k) for k in ("villages", "backlog", "offices", "harbours", "teams",
                                     "neighbours", "overrides", "roads", "days_off")}
@@ -87,7 +98,7 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any]:
         raise click.UsageError("wajib diisi / required: " + ", ".join(f"--{m}" for m in missing))
     params = load_params(kw.pop("params_file"))
     dataset = load_dataset(**{k: v for k, v in files.items() if v is not None})
-    return dataset, params
+    return dataset, params, cache
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,8 +117,8 @@ def inspect(json_out: str | None, **kw: Any) -> None:
     from planner.report import inspect_records, inspect_summary
     from planner.workflow import classify_dataset
 
-    dataset, params = _load(kw)
-    classified = classify_dataset(dataset, params)
+    dataset, params, cache = _load(kw)
+    classified = classify_dataset(dataset, params, cache=cache)
     click.echo(inspect_summary(dataset, classified))
     if json_out:
         records = inspect_records(classified)
@@ -192,7 +203,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from planner.plan import decode_plan, plan_summary_text, write_plan
     from planner.workflow import build_week, classify_dataset, solve_instance
 
-    dataset, params = _load(kw)
+    dataset, params, cache = _load(kw)
     solver = params.solver
     if time_limit is not None:
         solver = replace(solver, time_limit_s=time_limit)
@@ -202,7 +213,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from planner.params import validate_params
 
     validate_params(params)
-    classified = classify_dataset(dataset, params)
+    classified = classify_dataset(dataset, params, cache=cache, regencies=[regency])
     built = build_week(dataset, classified, regency=regency, week_start=_week(week),
                        params=params, first_day=_week(first_day) if first_day else None)
     solution = _solve_with_bar(lambda cb: solve_instance(built.instance, params, progress=cb),
@@ -225,8 +236,8 @@ def export_instance(regency: str, week: str, out: str, **kw: Any) -> None:
     from planner.instance_io import write_instance
     from planner.workflow import build_week, classify_dataset
 
-    dataset, params = _load(kw)
-    classified = classify_dataset(dataset, params)
+    dataset, params, cache = _load(kw)
+    classified = classify_dataset(dataset, params, cache=cache, regencies=[regency])
     built = build_week(dataset, classified, regency=regency, week_start=_week(week),
                        params=params)
     write_instance(built.instance, out)
@@ -307,7 +318,7 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
     )
     from planner.simulation import simulate as run_simulation
 
-    dataset, params = _load(kw)
+    dataset, params, cache = _load(kw)
     config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
                               solution_limit=solution_limit)
 
@@ -324,8 +335,14 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
                    f"({step.index}/{step.total}) · {time.monotonic() - started:,.0f} s",
                    err=True)
 
-    result = run_simulation(dataset, params, regencies=regencies, config=config, on_week=show,
-                            on_step=progress)
+    from planner.simulation.engine import resolve_regencies
+    from planner.workflow import classify_dataset
+
+    codes = resolve_regencies(dataset, regencies)
+    classified = classify_dataset(dataset, params, cache=cache,
+                                  regencies=None if "all" in regencies else codes)
+    result = run_simulation(dataset, params, regencies=regencies, config=config,
+                            classified=classified, on_week=show, on_step=progress)
     if plot is not None:
         write_plot(result, plot)
         click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")

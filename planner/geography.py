@@ -24,7 +24,7 @@ flags an override set are listed in ``overridden``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -34,7 +34,16 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, ParameterError, Problem
+from planner.landmass import (
+    COAST_CLOSING_M,
+    INTERACTION_M,
+    closed_land,
+    clusters,
+    coastline,
+    components,
+    degree_gap,
+)
 from planner.params import PlanningParams
 from planner.road_travel import legs_to, travel_provider
 from planner.roads import RoadNetwork
@@ -44,8 +53,9 @@ from planner.travel import Harbour, TravelPoint
 FLAGS: tuple[str, ...] = ("island", "border", "coastal", "remote")
 
 #: Polygon parts closer than this are on the same landmass (closes slivers between
-#: simplified boundaries; real straits to inhabited islands are kilometres wide).
-LANDMASS_GAP_M = 200.0
+#: simplified boundaries; real straits to inhabited islands are kilometres wide).  The
+#: coastline closes the same gaps.
+LANDMASS_GAP_M = COAST_CLOSING_M
 #: Parts smaller than this are simplification artefacts, not a foothold on a landmass.
 MIN_PART_AREA_M2 = 10_000.0
 #: A village boundary within this distance of a neighbour polygon is on the border (the
@@ -57,6 +67,8 @@ COAST_GAP_M = 100.0
 MIN_SHARED_M = 200.0
 #: Boundaries are measured in pieces of at most this length.
 PIECE_M = 100.0
+#: Villages whose boundary pieces are measured at once (bounds the memory of a nation).
+_CANDIDATES_PER_CHUNK = 4_000
 #: A village-office point farther than this from its polygon is not trusted.
 STOP_SNAP_M = 1_000.0
 
@@ -120,21 +132,6 @@ def _check_inputs(villages: gpd.GeoDataFrame, offices: pd.DataFrame) -> None:
         ])
 
 
-def _components(parts: GeomArray, gap_m: float) -> IntArray:
-    """Connected-component label of each part (parts within ``gap_m`` are connected)."""
-    tree = shapely.STRtree(parts)
-    a, b = tree.query(parts, predicate="dwithin", distance=gap_m)
-    labels = np.arange(len(parts), dtype=np.int64)
-    while True:  # min-label propagation with pointer jumping; a few rounds in practice
-        before = labels.copy()
-        low = np.minimum(labels[a], labels[b])
-        np.minimum.at(labels, a, low)
-        np.minimum.at(labels, b, low)
-        labels = labels[labels]
-        if np.array_equal(labels, before):
-            return labels
-
-
 def _pieces(geoms: GeomArray, piece_m: float) -> tuple[IntArray, FloatArray, FloatArray]:
     """Cut polygon boundaries into pieces: owner index, midpoint coordinates, length (m)."""
     rings, ring_owner = shapely.get_parts(shapely.boundary(geoms), return_index=True)
@@ -157,35 +154,18 @@ def _shared_length_m(geoms: GeomArray, candidates: IntArray, targets: GeomArray,
     shared = np.zeros(len(geoms), dtype=np.float64)
     if len(candidates) == 0 or len(targets) == 0:
         return shared
-    owner, mid, length = _pieces(geoms[candidates], PIECE_M)
-    owner = candidates[owner]
     tree = shapely.STRtree(targets)
-    piece, target = tree.query(shapely.points(mid), predicate="dwithin", distance=gap_m)
-    if owner_group is not None and target_group is not None:
-        keep = owner_group[owner[piece]] != target_group[target]
-        piece = piece[keep]
-    piece = np.unique(piece)
-    np.add.at(shared, owner[piece], length[piece])
+    # A few thousand villages at a time: their boundary pieces are millions at a nation's scale.
+    for chunk in np.array_split(candidates, -(-len(candidates) // _CANDIDATES_PER_CHUNK)):
+        owner, mid, length = _pieces(geoms[chunk], PIECE_M)
+        owner = chunk[owner]
+        piece, target = tree.query(shapely.points(mid), predicate="dwithin", distance=gap_m)
+        if owner_group is not None and target_group is not None:
+            keep = owner_group[owner[piece]] != target_group[target]
+            piece = piece[keep]
+        piece = np.unique(piece)
+        np.add.at(shared, owner[piece], length[piece])
     return shared
-
-
-def _coastline(land: GeomArray) -> GeomArray:
-    """Outer boundary of all land, cut into pieces for a spatial index."""
-    simple = shapely.simplify(land, 20.0)
-    merged = shapely.union_all(shapely.buffer(simple, LANDMASS_GAP_M / 2, quad_segs=2))
-    closed = shapely.buffer(merged, -LANDMASS_GAP_M / 2, quad_segs=2)
-    polygons = shapely.get_parts(closed)
-    # Land enclosed by other land (pieces cut off by gaps wider than the closing, islands in
-    # lakes) does not face the sea.
-    filled = cast(GeomArray, shapely.polygons(shapely.get_exterior_ring(polygons)))
-    inner, outer = shapely.STRtree(filled).query(filled, predicate="within")
-    enclosed = np.unique(inner[inner != outer])
-    polygons = np.delete(polygons, enclosed)
-    exteriors = shapely.segmentize(shapely.get_exterior_ring(polygons), 2_000.0)
-    coords, ring = shapely.get_coordinates(exteriors, return_index=True)
-    same = ring[:-1] == ring[1:]
-    segments = np.stack([coords[:-1][same], coords[1:][same]], axis=1)
-    return cast(GeomArray, shapely.linestrings(segments))
 
 
 def _xy(frame: pd.DataFrame, crs: Any) -> tuple[FloatArray, FloatArray]:
@@ -235,7 +215,8 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
                       neighbours: gpd.GeoDataFrame | None = None,
                       overrides: pd.DataFrame | None = None,
                       params: PlanningParams | None = None,
-                      roads: RoadNetwork | None = None) -> gpd.GeoDataFrame:
+                      roads: RoadNetwork | None = None,
+                      regencies: Collection[str] | None = None) -> gpd.GeoDataFrame:
     """Add island, border, coastal and remote flags, stop points and office travel.
 
     ``villages`` is the readers' normalised frame (see ``REQUIRED_VILLAGE_COLUMNS``);
@@ -248,6 +229,12 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     ``<flag>_computed`` for each flag.  Office travel is routed on ``roads`` when given (see
     :func:`planner.road_travel.travel_provider`).  Notes (why something was decided the way it was)
     are in ``attrs["geography_notes"]``; :func:`summarize_geography` reads them back.
+
+    With ``regencies``, only their villages are returned, with the same flags, stop points
+    and travel as when all villages are classified, at the cost of the land they touch:
+    the clusters of polygons their border, coast and landmass tests can reach (see
+    :mod:`planner.landmass`).  Landmass numbers are then ranked among that land only (they
+    are ids: only equality matters).  A regency not in the data raises ``ParameterError``.
     """
     params = params or PlanningParams()
     _check_inputs(villages, offices)
@@ -256,7 +243,36 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     if out.crs is not None and not out.crs.equals(_WGS84):
         out = out.to_crs(_WGS84)
     out = out.reset_index(drop=True)
-    crs = out.estimate_utm_crs()
+    crs = out.estimate_utm_crs()  # of all the data, so that a part is measured as the whole
+    nb_wgs: gpd.GeoDataFrame | None = None
+    has_neighbours = neighbours is not None and len(neighbours) > 0
+    if neighbours is not None and len(neighbours):
+        nb_wgs = neighbours.to_crs(_WGS84).reset_index(drop=True)
+    else:
+        notes.append("no neighbours layer: borders are regency borders within the data, and "
+                     "land borders to places outside the data count as coast")
+    village_geoms_wgs = np.asarray(out.geometry.values, dtype=object)
+    nb_geoms_wgs: GeomArray = (np.asarray(nb_wgs.geometry.values, dtype=object)
+                               if nb_wgs is not None else np.empty(0, dtype=object))
+    land_wgs = np.concatenate([village_geoms_wgs, nb_geoms_wgs])
+    bounds = shapely.bounds(land_wgs)
+    gap_deg = degree_gap(INTERACTION_M, bounds)
+    cluster = clusters(bounds, gap_deg)
+    output = np.ones(len(out), dtype=bool)
+    if regencies is not None:
+        keep, output = needed_land(out, land_wgs, bounds, cluster, gap_deg, offices, harbours,
+                               set(regencies))
+        n_all = len(out)
+        out = out[keep[:n_all]].reset_index(drop=True)
+        output = output[keep[:n_all]]
+        if nb_wgs is not None:
+            nb_wgs = nb_wgs[keep[n_all:]].reset_index(drop=True)
+        cluster = cluster[keep]
+        wanted = set(out.loc[output, "kabupaten_kode"].astype(str))
+        present = set(out["kabupaten_kode"].astype(str))
+        offices = offices[offices["kabupaten_kode"].astype(str).isin(present)]
+        if harbours is not None:
+            harbours = harbours[harbours["kabupaten_kode"].astype(str).isin(wanted)]
     geoms = np.asarray(out.to_crs(crs).geometry.values, dtype=object)
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
@@ -265,16 +281,13 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     regency = out["kabupaten_kode"].astype(str).to_numpy()
 
     neighbour_geoms: GeomArray = np.empty(0, dtype=object)
-    if neighbours is not None and len(neighbours):
-        neighbour_geoms = np.asarray(neighbours.to_crs(crs).geometry.values, dtype=object)
-    else:
-        notes.append("no neighbours layer: borders are regency borders within the data, and "
-                     "land borders to places outside the data count as coast")
+    if nb_wgs is not None and len(nb_wgs):
+        neighbour_geoms = np.asarray(nb_wgs.to_crs(crs).geometry.values, dtype=object)
 
     # Landmasses: components over village parts and neighbour parts.
     all_parts, part_owner = shapely.get_parts(
         np.concatenate([geoms, neighbour_geoms]), return_index=True)
-    labels = _components(all_parts, LANDMASS_GAP_M)
+    labels = components(all_parts, LANDMASS_GAP_M)
     village_part = part_owner < n
     parts, owner, part_label = all_parts[village_part], part_owner[village_part], \
         labels[village_part]
@@ -296,7 +309,7 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     nearest, dist = part_tree.query_nearest(office_pts, return_distance=True, all_matches=False)
     office_label = dict(zip(office_table.index, labels[nearest[1]].tolist(), strict=True))
     for code, d in zip(office_table.index, dist, strict=True):
-        if d > STOP_SNAP_M:
+        if d > STOP_SNAP_M and (regencies is None or code in regencies):
             notes.append(f"office of {code} lies {d / 1000:.1f} km from any village: its "
                          "landmass is the nearest one")
 
@@ -315,7 +328,7 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     office_lab = np.array([office_label[r] for r in regency], dtype=np.int64)
     island = village_label != office_lab
     landmass = np.where(island, [label_rank[x] for x in village_label], 0).astype(np.int64)
-    mixed = np.flatnonzero(on_mainland & (np.bincount(
+    mixed = np.flatnonzero(output & on_mainland & (np.bincount(
         owner[part_label != home_label], weights=area[part_label != home_label],
         minlength=n) >= 1_000_000.0))
     if len(mixed):
@@ -341,24 +354,28 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     out["stop_lon"] = np.round(stop_wgs.x.to_numpy(), 6)
     out["stop_lat"] = np.round(stop_wgs.y.to_numpy(), 6)
 
-    # Border and coast: how much of each boundary lies along the neighbours or the sea.
-    if len(neighbour_geoms):
-        near_nb = shapely.STRtree(neighbour_geoms).query(geoms, predicate="dwithin",
-                                                         distance=BORDER_GAP_M)[0]
-        border_len = _shared_length_m(geoms, np.unique(near_nb), neighbour_geoms,
+    # Border and coast: how much of each boundary lies along the neighbours or the sea
+    # (measured only for the villages asked for; each village's length is its own).
+    rows_out = np.flatnonzero(output)
+    if has_neighbours:
+        near_nb = (shapely.STRtree(neighbour_geoms).query(
+            geoms[rows_out], predicate="dwithin", distance=BORDER_GAP_M)[0]
+            if len(neighbour_geoms) else np.empty(0, dtype=np.int64))
+        border_len = _shared_length_m(geoms, rows_out[np.unique(near_nb)], neighbour_geoms,
                                       BORDER_GAP_M)
         kind = "province"
     else:
         vtree = shapely.STRtree(geoms)
-        a, b = vtree.query(geoms, predicate="dwithin", distance=BORDER_GAP_M)
+        a, b = vtree.query(geoms[rows_out], predicate="dwithin", distance=BORDER_GAP_M)
+        a = rows_out[a]
         cand = np.unique(a[regency[a] != regency[b]])
         border_len = _shared_length_m(geoms, cand, geoms, BORDER_GAP_M,
                                       owner_group=regency, target_group=regency)
         kind = "regency"
-    coast = _coastline(np.concatenate([geoms, neighbour_geoms]))
-    near_coast = np.unique(shapely.STRtree(coast).query(geoms, predicate="dwithin",
+    coast = coastline(closed_land(np.concatenate([geoms, neighbour_geoms]), cluster))
+    near_coast = np.unique(shapely.STRtree(coast).query(geoms[rows_out], predicate="dwithin",
                                                         distance=COAST_GAP_M)[0])
-    coast_len = _shared_length_m(geoms, near_coast, coast, COAST_GAP_M)
+    coast_len = _shared_length_m(geoms, rows_out[near_coast], coast, COAST_GAP_M)
     out["island_computed"] = island
     out["border_computed"] = border_len >= MIN_SHARED_M
     out["coastal_computed"] = coast_len >= MIN_SHARED_M
@@ -380,13 +397,14 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     travel_s = np.zeros(n, dtype=np.int64)
     distance_m = np.zeros(n, dtype=np.int64)
     road = _road_class(out)
+    stop_lon, stop_lat = out["stop_lon"].to_numpy(), out["stop_lat"].to_numpy()
     hb = harbours if harbours is not None else pd.DataFrame(
         columns=["kabupaten_kode", "name", "lon", "lat"])
     hx, hy = (_xy(hb, crs) if len(hb) else (np.empty(0), np.empty(0)))
     h_label = (labels[part_tree.query_nearest(shapely.points(hx, hy))[1]]
                if len(hb) else np.empty(0, dtype=np.int64))
     hb_regency = hb["kabupaten_kode"].astype(str).to_numpy()
-    for code in sorted(set(regency)):
+    for code in sorted(set(regency[output])):
         rows = np.flatnonzero(regency == code)
         office = office_table.loc[code]
         harbour_list = [
@@ -398,8 +416,8 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
             notes.append(f"no harbour for {code}: island villages are reached by a straight "
                          "boat line from the office")
         points = [TravelPoint(float(office["lon"]), float(office["lat"]), 0, "urban")]
-        points += [TravelPoint(float(out.at[i, "stop_lon"]), float(out.at[i, "stop_lat"]),
-                               int(landmass[i]), road[i]) for i in rows]
+        points += [TravelPoint(float(stop_lon[i]), float(stop_lat[i]), int(landmass[i]),
+                               road[i]) for i in rows]
         to_office_s, to_office_m = legs_to(travel_provider(params.travel, harbour_list, roads),
                                            points, 0)
         travel_s[rows] = to_office_s[1:]
@@ -416,8 +434,54 @@ def classify_villages(villages: gpd.GeoDataFrame, offices: pd.DataFrame, *,
     out["remote_computed"] = remote
     _apply_overrides(out, overrides, ("remote",), notes)
     out["overridden"] = [tuple(sorted(t, key=FLAGS.index)) for t in out["overridden"]]
+    if not output.all():
+        out = out[output].reset_index(drop=True)
     out.attrs["geography_notes"] = tuple(notes)
     return out
+
+
+def needed_land(villages: gpd.GeoDataFrame, land: GeomArray, bounds: FloatArray,
+            cluster: IntArray, gap_deg: float, offices: pd.DataFrame,
+            harbours: pd.DataFrame | None, regencies: set[str]) -> tuple[BoolArray, BoolArray]:
+    """Which land polygons (villages, then neighbours) classifying ``regencies`` needs.
+
+    The clusters of the regencies' villages, of the polygons nearest their offices and
+    harbours (within twice the nearest distance in degrees: metres and degrees differ in
+    scale by far less), and every cluster whose box meets one of those: only such a cluster
+    can enclose their land (a lake).  Returns the mask over ``land`` and, over the villages,
+    the mask of the villages asked for.
+    """
+    codes = villages["kabupaten_kode"].astype(str)
+    output = codes.isin(regencies).to_numpy()
+    missing = sorted(regencies - set(codes[output]))
+    if missing:
+        raise ParameterError([Problem("parameter", None, "regency",
+                                      f"kabupaten/kota {code} tidak ada di data desa",
+                                      f"regency {code} is not in the villages data")
+                              for code in missing])
+    seeds = set(cluster[:len(villages)][output].tolist())
+    sites = [offices]
+    if harbours is not None and len(harbours):
+        sites.append(harbours)
+    points = pd.concat([s[["kabupaten_kode", "lon", "lat"]] for s in sites])
+    points = points[points["kabupaten_kode"].astype(str).isin(regencies)]
+    tree = shapely.STRtree(land)
+    pts = cast(GeomArray, shapely.points(points["lon"].to_numpy(float),
+                                         points["lat"].to_numpy(float)))
+    _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    for pt, d in zip(pts, dist, strict=True):
+        near = tree.query(pt, predicate="dwithin", distance=2.0 * float(d) + gap_deg)
+        seeds.update(cluster[near].tolist())
+    box = pd.DataFrame(bounds, columns=["x0", "y0", "x1", "y1"]).groupby(cluster).agg(
+        {"x0": "min", "y0": "min", "x1": "max", "y1": "max"})
+    seed_box = box.loc[sorted(seeds)].to_numpy()
+    all_box = box.to_numpy()
+    meets = ((all_box[:, None, 0] <= seed_box[None, :, 2] + gap_deg)
+             & (all_box[:, None, 2] >= seed_box[None, :, 0] - gap_deg)
+             & (all_box[:, None, 1] <= seed_box[None, :, 3] + gap_deg)
+             & (all_box[:, None, 3] >= seed_box[None, :, 1] - gap_deg)).any(axis=1)
+    keep = np.isin(cluster, box.index.to_numpy()[meets])
+    return keep, output
 
 
 def summarize_geography(classified: gpd.GeoDataFrame) -> GeographySummary:

@@ -86,3 +86,9 @@ def banten() -> Path:
     if not (BANTEN / "banten.gpkg").is_file():
         pytest.skip(f"Banten reference data not found at {BANTEN}")
     return BANTEN
+
+
+@pytest.fixture(autouse=True)
+def _private_classification_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run by tests keep classifications in the test's own folder, never in ~."""
+    monkeypatch.setenv("JEMPUT_BOLA_CACHE", str(tmp_path / "classification-cache"))
