@@ -143,6 +143,9 @@ def _shifted_copy(src: Path, dst: Path, *, code: str, dlat: float) -> None:
                 g[col] = g[col] + " Utara"
         pd.concat([f, g]).to_csv(dst / name, index=False)
     text = (src / "manifest.toml").read_text(encoding="utf-8")
+    # the copy is about land: no road network or days off travel with it
+    text = "\n".join(line for line in text.splitlines()
+                     if not line.startswith(("roads", "days_off")))
     (dst / "manifest.toml").write_text(text.replace("belum_rekam.xlsx", "belum_rekam.csv"),
                                        encoding="utf-8")
 

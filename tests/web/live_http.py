@@ -132,8 +132,9 @@ class Session:
 
 
 def login(base: str, username: str, password: str) -> Session:
-    """Log in through the form (with its CSRF token); the session keeps that token (it
-    stays valid after login) for the ``X-CSRFToken`` header of JSON calls."""
+    """Log in through the form (with its CSRF token), then read the new token of the
+    signed-in session (login starts a fresh session, so the token before it is refused) for
+    the ``X-CSRFToken`` header of JSON calls."""
     session = Session(base)
     page = session.request("GET", "/masuk")
     token = _meta_token(page.body)
@@ -142,7 +143,7 @@ def login(base: str, username: str, password: str) -> Session:
                                                      "csrf_token": token})
     if done.status != 302:
         raise RuntimeError(f"login of {username} answered {done.status}")
-    session.csrf = token
+    session.csrf = _meta_token(session.request("GET", "/akun/kata-sandi").body)
     return session
 
 

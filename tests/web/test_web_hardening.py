@@ -22,7 +22,10 @@ from web.routing import MAX_ID, at_most
 #: dropped, a backslash read as a slash), or name another site outright
 OFFSITE = ("/%09/example.invalid/", "/%5Cexample.invalid/", "%5C%5Cexample.invalid/",
            "//example.invalid/", "https://example.invalid/", "/%E2%80%A8/example.invalid/",
-           "/%00/example.invalid/", "example.invalid")
+           "example.invalid")
+#: a NUL character anywhere in a request is refused outright (web/security.py: PostgreSQL
+#: cannot store it), before any redirect is considered
+NUL_TARGET = "/%00/example.invalid/"
 
 
 @pytest.mark.parametrize("target", OFFSITE)
@@ -41,6 +44,16 @@ def test_login_never_redirects_off_site(app: Flask, world: World, target: str) -
                            data={"username": "koordinator", "password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/beranda"
+
+
+def test_a_nul_in_next_is_refused_not_followed(app: Flask, world: World) -> None:
+    """A NUL in ?next= gets 400 (never a redirect, never a server error)."""
+    client = app.test_client()
+    assert client.get(f"/bahasa/id?next={NUL_TARGET}").status_code == 400
+    response = client.post(f"/masuk?next={NUL_TARGET}",
+                           data={"username": "koordinator", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Location" not in response.headers
 
 
 def test_same_site_next_is_still_followed(app: Flask, world: World) -> None:

@@ -29,8 +29,10 @@ WRITE_ERRORS: JSON = {
     "400": {"$ref": "#/components/responses/BadRequest"},
     "422": {"$ref": "#/components/responses/Unprocessable"},
 }
-#: a GET with query parameters: a value outside their schema
-QUERY_ERRORS: JSON = {"422": {"$ref": "#/components/responses/Unprocessable"}}
+#: a GET with query parameters: a value outside their schema (422), or a character no
+#: request may carry (a NUL: 400, web/security.py)
+QUERY_ERRORS: JSON = {"400": {"$ref": "#/components/responses/BadRequest"},
+                      "422": {"$ref": "#/components/responses/Unprocessable"}}
 #: database ids (SQLite and PostgreSQL bigint); the path converter takes no sign
 ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
 REGENCY = {"name": "regency_code", "in": "path", "required": True,
@@ -260,8 +262,9 @@ def openapi_document() -> JSON:
                 "LoginRequired": _json(_ref("Error"), "Not signed in"),
                 "Forbidden": _json(_ref("Error"), "Outside the user's regency or role"),
                 "NotFound": _json(_ref("Error"), "No such object"),
-                "BadRequest": _json(_ref("Error"), "The CSRF token is missing or stale, or "
-                                    "the body is missing or not JSON"),
+                "BadRequest": _json(_ref("Error"), "The CSRF token is missing or stale, "
+                                    "the body is missing or not JSON, or the request carries "
+                                    "a NUL character"),
                 "Unprocessable": _json(_ref("Error"), "The request breaks the schema: "
                                        "problems lists each field"),
                 "QueueFull": _json(_ref("Error"), "The regency already has as many queued "

@@ -173,7 +173,7 @@ def json_body() -> JSON:
     raw = request.get_data(cache=True)
     if spec is None:
         return {}
-    if not raw.strip():
+    if not raw.strip() and not request.content_length:
         if spec.get("required"):
             raise RequestError(400, "isi permintaan (JSON) wajib diisi")
         return {}
