@@ -186,18 +186,22 @@ def _solve_with_bar(solve: Callable[..., Any], time_limit_s: float) -> Any:
 
 @main.command()
 @_dataset_options
-@click.option("--regency", required=True, help="Regency code, e.g. 36.04.")
+@click.option("--regency", required=True,
+              help="Regency code, e.g. 36.04; 'all' plans every regency with a team.")
 @click.option("--week", required=True, help="Monday of the week, YYYY-MM-DD.")
 @click.option("--time-limit", type=float, default=None, help="Seconds of search.")
 @click.option("--seed", type=int, default=None)
 @click.option("--from", "first_day", default=None,
               help="First day to plan, YYYY-MM-DD (a week that has started: earlier days "
               "get no team-day).")
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="plan.json")
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="With --regency all: regencies solved at once (one process each).")
+@click.option("--out", type=click.Path(), required=True,
+              help="plan.json; with --regency all, a folder for one <code>.json each.")
 @_friendly_errors
 def plan(regency: str, week: str, time_limit: float | None, seed: int | None, out: str,
-         first_day: str | None, **kw: Any) -> None:
-    """Plan one regency's week and write the plan JSON and a readable summary."""
+         first_day: str | None, jobs: int, **kw: Any) -> None:
+    """Plan one regency's week (or every regency's) and write the plan JSON and a summary."""
     from dataclasses import replace
 
     from planner.plan import decode_plan, plan_summary_text, write_plan
@@ -213,6 +217,10 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from planner.params import validate_params
 
     validate_params(params)
+    if regency == "all":
+        _plan_all(dataset, params, week=_week(week), jobs=jobs, out=Path(out),
+                  first_day=_week(first_day) if first_day else None, cache=cache)
+        return
     classified = classify_dataset(dataset, params, cache=cache, regencies=[regency])
     built = build_week(dataset, classified, regency=regency, week_start=_week(week),
                        params=params, first_day=_week(first_day) if first_day else None)
@@ -223,6 +231,45 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     write_plan(result, out)
     click.echo(plan_summary_text(result))
     click.echo(f"Rencana ditulis ke / plan written to {out}")
+
+
+def _id_int(n: int) -> str:
+    """``1.687``: a whole number as Indonesian text writes it."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _plan_all(dataset: Any, params: Any, *, week: date, jobs: int, out: Path,
+              first_day: date | None, cache: Any) -> None:
+    """Every regency with a team, ``jobs`` at a time; one plan file each, progress shown."""
+    from planner.fanout import RegencyOutcome, plan_regencies
+    from planner.plan import write_plan
+    from planner.simulation.engine import resolve_regencies
+
+    codes = resolve_regencies(dataset, ["all"])
+    out.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Merencanakan {len(codes)} kabupaten/kota, {jobs} sekaligus / planning "
+               f"{len(codes)} regencies, {jobs} at a time", err=True)
+
+    def done(outcome: RegencyOutcome, finished: int, total: int) -> None:
+        if outcome.plan is not None:
+            write_plan(outcome.plan, out / f"{outcome.regency}.json")
+            s = outcome.plan.summary
+            click.echo(f"[{finished}/{total}] {outcome.regency}: "
+                       f"{_id_int(int(s.get('expected_recordings', 0)))} perkiraan rekam, "
+                       f"{_id_int(int(s.get('stops', 0)))} kunjungan "
+                       f"({outcome.wall_s:,.0f} s)")
+        else:
+            click.echo(f"[{finished}/{total}] {outcome.regency}: GAGAL / FAILED: "
+                       f"{outcome.error}")
+
+    outcomes = plan_regencies(dataset, params, codes, week_start=week, jobs=jobs,
+                              first_day=first_day, cache=cache, on_done=done)
+    failed = [o.regency for o in outcomes if o.plan is None]
+    click.echo(f"Rencana ditulis ke / plans written to {out}: "
+               f"{len(outcomes) - len(failed)} dari {len(outcomes)}"
+               + (f"; gagal: {', '.join(failed)}" if failed else ""))
+    if failed:
+        sys.exit(1)
 
 
 @main.command("export-instance")

@@ -39,3 +39,18 @@ def test_benchmark_peers_are_never_imported_by_the_product():
     offenders += [str(p) for p in (PLANNER.parent / "web").rglob("*.py")
                   if _imports(p) & {"pyvrp", "vroom"}]
     assert offenders == []
+
+
+def test_the_web_app_does_not_load_the_search():
+    """Web processes serve pages and queue jobs: OR-Tools and the compiled kernels (about
+    150 MB per process) are loaded only where a solve runs."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from web import create_app; "
+            "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x', "
+            "'TESTING': True}); "
+            "print(sorted(m for m in ('ortools', 'numba', 'llvmlite') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=PLANNER.parent)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

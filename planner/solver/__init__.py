@@ -7,13 +7,27 @@ process, streams progress back and kills it from outside when it overruns its li
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from planner.instance import Instance
 from planner.solution import ProgressCallback, Solution
 from planner.solver.isolated import solve_isolated
-from planner.solver.search import SearchConfig, run_search
+
+if TYPE_CHECKING:
+    from planner.solver.search import SearchConfig
 
 __all__ = ["SearchConfig", "solve", "solve_isolated"]
+
+
+def __getattr__(name: str) -> Any:
+    # The search (OR-Tools and the compiled kernels, ~150 MB) is imported when first used,
+    # so a process that only queues jobs or serves pages (the web processes) never loads it;
+    # solve_isolated's forkserver preloads it for the solve processes.
+    if name == "SearchConfig":
+        from planner.solver.search import SearchConfig
+
+        return SearchConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def solve(instance: Instance, *, time_limit_s: float, seed: int,
@@ -28,6 +42,8 @@ def solve(instance: Instance, *, time_limit_s: float, seed: int,
     vehicle) seed the search when they pass :func:`~planner.checking.check_routes`.  Every
     returned plan passed ``check_routes``; a plan that fails it is never ``FEASIBLE``.
     """
+    from planner.solver.search import run_search
+
     return run_search(instance, time_limit_s=time_limit_s, seed=seed,
                       solution_limit=solution_limit, progress=progress,
                       initial_routes=initial_routes)
