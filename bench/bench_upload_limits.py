@@ -8,15 +8,16 @@ plus the sample regency's normal backlog, and uploads each, with the sample's vi
 office files, through the Flask test client of a real app on a temporary SQLite file, as
 a logged-in coordinator.  Each upload runs in a fresh Python process, so its memory
 figure is its own: the peak resident set size of that process after the upload
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), the resident size just before it
+(``VmHWM``; not ``ru_maxrss``, which a child inherits from this bench process across
+exec), the resident size just before it
 (``VmRSS``, app built and its pages rendered once) and the difference, an upper bound of
 what the upload added.  Database growth is the SQLite file plus its WAL, after a
 checkpoint, before and after the upload.  Then the regency overview and the upload page
 are fetched once each (they list the upload) and timed.
 
-Goal: every hostile file refused in < 5 s, adding < 300 MB to the process's peak memory,
-growing the database by < 1 MB.  (The app itself is about 400 MB resident once built:
-its blueprints import the solver, OR-Tools and numba.)
+Goal (issue 16 §2): every hostile file refused in < 5 s with < 300 MB peak memory of the
+process (app included: about 257 MB once built, since the web app no longer loads the
+search), growing the database by < 1 MB.
 Prints the median of ``--runs`` runs per file (seconds, MB) and exits 1 when a goal is
 missed.
 """
@@ -27,7 +28,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import shlex
 import statistics
 import subprocess
@@ -47,7 +47,7 @@ from bench.hostile_files import (  # noqa: E402
 )
 
 SAMPLE = ROOT / "sample_data"
-GOAL_S, GOAL_ADDED_MB, GOAL_DB_BYTES = 5.0, 300.0, 1024 * 1024
+GOAL_S, GOAL_PEAK_MB, GOAL_DB_BYTES = 5.0, 300.0, 1024 * 1024
 PASSWORD = "rahasia-123"
 
 
@@ -71,14 +71,20 @@ FILES: dict[str, tuple[str, Callable[[Path], Path], bool]] = {
 }
 
 
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(f"{field}:"))
+    return int(line.split()[1]) / 1024
+
+
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    # VmHWM, the peak of this process's own memory: getrusage's ru_maxrss survives exec, so
+    # a child started by this (big) bench process would report the bench's own peak
+    return _status_mb("VmHWM")
 
 
 def _current_rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
+    return _status_mb("VmRSS")
 
 
 def _db_bytes(database: Path) -> int:
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("command:", shlex.join([sys.executable, *sys.argv]))
     print("memory: a fresh process per upload; base = VmRSS just before the upload, peak = "
-          "getrusage ru_maxrss after it, added = peak - base")
+          "VmHWM after it, added = peak - base")
     print(f"{'file':<18} {'size':>9} {'result':<8} {'problems':>8} {'upload s':>8} "
           f"{'base MB':>8} {'peak MB':>8} {'added MB':>8} {'db growth':>10} {'pages s':>8}")
     missed = False
@@ -206,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{median('pages_s'):>8.2f}")
         print(f"{'':<18} {last['first_problem']}")
         if FILES[name][2] and (result != "refused" or median("upload_s") >= GOAL_S
-                               or median("added_mb") >= GOAL_ADDED_MB
+                               or median("peak_mb") >= GOAL_PEAK_MB
                                or median("db_growth_bytes") >= GOAL_DB_BYTES):
             missed = True
     return 1 if missed else 0

@@ -22,13 +22,10 @@ How a matrix is built, for the points asked plus the regency's harbours:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
-from scipy.spatial import cKDTree
 
 from planner.params import TravelParams
 from planner.roads import RoadNetwork
@@ -60,6 +57,10 @@ def _project(lon: FloatArray, lat: FloatArray, lat0: float) -> FloatArray:
     return np.column_stack([lon * k * np.cos(np.radians(lat0)), lat * k])
 
 
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+
 class RoadProvider:
     """Shortest-time legs on a :class:`~planner.roads.RoadNetwork`; boats across water."""
 
@@ -85,6 +86,11 @@ class RoadProvider:
                                       net.vertex_lon[b], net.vertex_lat[b])
         n_v = len(net.vertex_lon)
         # connected parts of the driven network, by vertex count
+        # scipy (~30 MB) is loaded only where a road network is routed
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+        from scipy.spatial import cKDTree
+
         graph = csr_matrix((np.ones(len(seg)), (a, b)), shape=(n_v, n_v))
         _, comp = connected_components(graph, directed=False)
         size = np.bincount(comp)
@@ -114,6 +120,8 @@ class RoadProvider:
 
     def _graph(self, snapped: IntArray) -> tuple[csr_matrix, IntArray, int]:
         """The piece graph cut at junctions and at ``snapped``; vertex -> node; edge count."""
+        from scipy.sparse import csr_matrix
+
         net = self.network
         n_v = len(net.vertex_lon)
         is_snapped = np.zeros(n_v, dtype=bool)
@@ -163,6 +171,8 @@ class RoadProvider:
         With ``columns``, only the legs *to* those points are routed (one search each, on the
         reversed graph); the other entries stay estimates.
         """
+        from scipy.sparse.csgraph import dijkstra
+
         p = self.params
         n = len(points)
         vertex, access_m = self._snap(points)
