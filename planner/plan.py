@@ -19,7 +19,7 @@ from planner.checking import CheckReport, check_routes
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.params import PlanningParams
-from planner.reasons import Reason, reason
+from planner.reasons import REASON_TEXTS, Reason, reason
 from planner.solution import Solution
 
 if TYPE_CHECKING:
@@ -395,17 +395,18 @@ def plan_summary_text(plan: Plan) -> str:
             continue
         lines.append(f"{r.date} {r.team_name}: {len(r.stops)} desa, {_clock(r.start_s)}-"
                      f"{_clock(r.end_s)}, perjalanan {r.travel_s // 60} menit, "
-                     f"perkiraan rekam {r.expected_recordings}")
+                     f"perkiraan rekam {_id_number(r.expected_recordings)}")
         for s in r.stops:
             chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
             lines.append(f"   {s.sequence}. {_clock(s.arrival_s)} {s.desa or s.village_code}"
-                         f"{chunk}, Kec. {s.kecamatan}: {s.expected_recordings} orang")
+                         f"{chunk}, Kec. {s.kecamatan}: {_id_number(s.expected_recordings)} orang")
     sm = plan.summary
-    lines += ["", f"Total: {sm['stops']} kunjungan di {sm['villages_visited']} desa, "
-              f"{sm['expected_recordings']} perkiraan rekam, perjalanan "
+    lines += ["", f"Total: {_id_number(sm['stops'])} kunjungan di "
+              f"{_id_number(sm['villages_visited'])} desa, "
+              f"{_id_number(sm['expected_recordings'])} perkiraan rekam, perjalanan "
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
-              f"{sm['distance_m'] / 1000:.0f} km; hari-tim terpakai {sm['team_days_used']}/"
-              f"{sm['team_days']}"]
+              f"{_id_number(round(sm['distance_m'] / 1000))} km; hari-tim terpakai "
+              f"{sm['team_days_used']}/{sm['team_days']}"]
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "
@@ -420,7 +421,7 @@ def plan_summary_text(plan: Plan) -> str:
         if f"{flag}_villages_visited" in sm:
             lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "
                          f"{sm[f'{flag}_villages_with_backlog']} dikunjungi; "
-                         f"{sm[f'{flag}_recordings_share']:.0%} dari perkiraan rekam")
+                         f"{round(100 * sm[f'{flag}_recordings_share'])}% dari perkiraan rekam")
     if plan.unscheduled:
         lines += ["", f"Belum dijadwalkan / waiting: {plan.summary['villages_unscheduled']} desa"
                   " (tanpa desa yang tidak punya sisa / not counting villages with none left)"]
@@ -428,5 +429,11 @@ def plan_summary_text(plan: Plan) -> str:
         for u in plan.unscheduled:
             by_code[u.reason.code] = by_code.get(u.reason.code, 0) + 1
         for code, n in sorted(by_code.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  {code}: {n}")
+            text = REASON_TEXTS.get(code, (code, code))[0]
+            lines.append(f"  {_id_number(n)} desa: {text}")
     return "\n".join(lines)
+
+
+def _id_number(n: int) -> str:
+    """``1.687``: a whole number as Indonesian text writes it."""
+    return f"{n:,}".replace(",", ".")

@@ -128,3 +128,17 @@ def test_villages_with_nothing_left_are_not_counted_as_waiting(built):
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
     assert {u.reason.code for u in plan.unscheduled} == {"capacity", "no_backlog"}
     assert plan.summary["villages_unscheduled"] == 1
+
+
+def test_summary_text_gives_reasons_in_words_and_indonesian_numbers(built):
+    """The CLI summary lists waiting villages by reason text (never a key like 'capacity: 1')
+    and writes numbers as Indonesian text does."""
+    from dataclasses import replace
+
+    from planner.plan import plan_summary_text
+
+    plan = decode_plan(built.instance, _solution(built, [0]), built=built)
+    text = plan_summary_text(replace(plan, summary={**plan.summary, "distance_m": 1_687_000}))
+    assert "capacity:" not in text
+    assert "1 desa: Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi" in text
+    assert "1.687 km" in text
