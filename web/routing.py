@@ -1,8 +1,9 @@
-"""URL rules: ids in paths are bounded to the database's signed 64-bit range.
+"""URL rules: ids in paths are bounded to what every supported database's id columns hold.
 
 ``<int:...>`` in every rule of the app goes through :class:`Int64Converter` (installed as the
 map's ``int`` converter before the blueprints register), so ``/tim/9223372036854775808`` is a
-plain 404 instead of an ``OverflowError`` deep in the database driver.
+plain 404 instead of an ``OverflowError`` (SQLite) or "integer out of range" (PostgreSQL)
+deep in the database driver.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from flask import Flask
 from werkzeug.routing import Map
 from werkzeug.routing.converters import IntegerConverter
 
-#: The largest id SQLite and PostgreSQL (BIGINT) can hold.
-MAX_ID = 2**63 - 1
+#: The largest id every supported database holds: the models' ids are ``Integer``, which is
+#: 32-bit on PostgreSQL (SQLite would take 2**63 - 1).
+MAX_ID = 2**31 - 1
 
 
 def at_most(bound: int) -> str:

@@ -62,8 +62,10 @@ class ReportWriter(threading.Thread):
 
 @pytest.fixture
 def live(tmp_path):
-    """A migrated SQLite database with the small world and a published plan."""
-    app = create_app(make_config(tmp_path))
+    """A migrated SQLite database with the small world and a published plan (SQLite even
+    when the suite runs on PostgreSQL: these tests are about the SQLite backup)."""
+    sqlite = f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=sqlite))
     upgrade_database(app)
     with app.app_context():
         world = make_world()

@@ -34,7 +34,7 @@ WRITE_ERRORS: JSON = {
 QUERY_ERRORS: JSON = {"400": {"$ref": "#/components/responses/BadRequest"},
                       "422": {"$ref": "#/components/responses/Unprocessable"}}
 #: database ids (SQLite and PostgreSQL bigint); the path converter takes no sign
-ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # web/routing.py MAX_ID
 REGENCY = {"name": "regency_code", "in": "path", "required": True,
            "schema": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
            "description": "Kemendagri regency code, e.g. 36.90"}
