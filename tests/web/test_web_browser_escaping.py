@@ -95,9 +95,12 @@ def test_html_in_a_village_name_stays_text_on_the_maps(evil_server):
             # the map fits the one square village: its stop point is the map's centre
             # every tooltip Leaflet opens is recorded (it may close again at once)
             page.evaluate(OBSERVE_TOOLTIPS)
-            for _ in range(20):  # hover until the canvas renderer opens the tooltip
-                page.mouse.move(centre_x - 40, centre_y - 40)
-                page.mouse.move(centre_x, centre_y, steps=4)
+            # open every tooltip the map bound, as a hover would (hovering a 3 px dot on a
+            # canvas was flaky on a loaded machine); Leaflet writes the bound string as HTML
+            page.wait_for_function("document.getElementById('peta').jemputBolaMap !== undefined")
+            for _ in range(40):
+                page.evaluate("""() => document.getElementById('peta').jemputBolaMap.eachLayer(
+                    l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(); } })""")
                 page.wait_for_timeout(250)
                 if page.evaluate("window.tooltipsSeen.length"):
                     break

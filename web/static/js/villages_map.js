@@ -23,6 +23,7 @@
   }
 
   var map = L.map(el, { preferCanvas: true });
+  el.jemputBolaMap = map;  // reachable from the browser tests (and a console) without a hover
   JemputBola.addTiles(map, el, el.dataset.tiles, el.dataset.labelTiles);
 
   fetch(el.dataset.geojson, { credentials: "same-origin", headers: { "Accept": "application/json" } })
