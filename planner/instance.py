@@ -29,6 +29,9 @@ class Location:
     lon: float | None = None
     lat: float | None = None
     kind: str = "village"  # "depot" | "village" | "point"
+    #: Rupiah for one night's lodging here (a team sleeping away from its base); 0 = free
+    #: (e.g. a kecamatan office that lends a room).
+    lodging_rp: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,20 @@ class Vehicle:
     #: ``visit.service_s + visit.demand * vehicle.service_s_per_demand`` (see
     #: :meth:`Instance.service_time_s`); 0 for benchmark instances.
     service_s_per_demand: int = 0
+    #: Multi-day trips (issue 18).  The days of one team's week share ``tour`` and are
+    #: ordered by ``tour_day`` (0, 1, ...); day ``i + 1`` starts where day ``i`` ends (the
+    #: night's place).  ``None`` = an independent day (start and end fixed).
+    tour: str | None = None
+    tour_day: int = 0
+    #: Where this day may end when it is not the tour's last day (night places, the base
+    #: included); ``None`` = only ``end_location``.  ``end_location`` is the current choice.
+    night_options: tuple[int, ...] | None = None
+    #: Most consecutive nights the team may spend away from the tour's first start location.
+    max_nights_away: int = 0
+    #: Rupiah per night away from base for the whole team (per-diem x team size).
+    night_rp: int = 0
+    #: Rupiah per metre driven (fuel of the team's vehicle kind).
+    rp_per_m: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,9 +109,15 @@ class Instance:
     distance_m: IntMatrix
     schema_version: str = SCHEMA_VERSION
     meta: dict[str, object] = field(default_factory=dict)
+    #: Rupiah per leg between locations on top of fuel (boat hire on crossings); ``None`` = 0.
+    leg_rp: IntMatrix | None = None
+    #: Most rupiah the week may cost (fuel + boat hire + nights); ``None`` = no budget.
+    budget_rp: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("duration_s", "distance_m"):
+        for name in ("duration_s", "distance_m", "leg_rp"):
+            if getattr(self, name) is None:
+                continue
             arr = np.array(getattr(self, name), dtype=np.int64, copy=True)
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
