@@ -19,6 +19,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SAMPLE_DATA": os.path.join(REPO_ROOT, "sample_data"),
         # Each regency's uploaded road network (web/services/roads.py)
         "ROADS_FOLDER": os.path.join(instance_path, "roads"),
+        # Geography classifications kept by dataset (planner/classify_cache.py): an upload
+        # whose files were classified before (by `planner inspect` with the same folder, or
+        # an earlier upload) reads them back instead of measuring the land again.
+        "CLASSIFY_CACHE_FOLDER": os.path.join(instance_path, "classification"),
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "jemput_bola.db"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         # Uploads: village layers of a whole regency stay well under this.

@@ -256,3 +256,64 @@ def test_reupload_refuses_to_drop_an_office_teams_are_based_at(app, coordinator)
         assert record.status != "done"
         assert any("tim" in p["message_id"] for p in record.problems)
         assert _counts() == before
+
+
+BANTEN = Path(__file__).resolve().parents[3] / "shared" / "data" / "banten"
+
+
+@pytest.mark.skipif(not (BANTEN / "banten.gpkg").is_file(),
+                    reason="the shared Banten reference data (../shared/data/banten) is absent")
+def test_a_province_file_stores_the_regency_flags_of_a_whole_classification(app):
+    """Banten's 1,552 villages uploaded for Kabupaten Serang: only 36.04 is measured (its land
+    and what its border and coast tests touch), with the flags a whole classification gives."""
+    from planner.dataset import load_dataset
+    from planner.params import PlanningParams
+    from planner.workflow import classify_dataset
+
+    dataset = load_dataset(villages=BANTEN / "banten.gpkg", backlog=BANTEN / "belum_rekam.csv",
+                           offices=BANTEN / "offices.csv", harbours=BANTEN / "harbours.csv",
+                           teams=BANTEN / "teams.csv")
+    whole = classify_dataset(dataset, PlanningParams())
+    whole = whole[whole["kabupaten_kode"] == "36.04"].set_index("kode")
+    with app.app_context():
+        app.config["CLASSIFY_CACHE_FOLDER"] = ""  # measured here, not read back
+        regency = ensure_regency("36.04", "Kabupaten Serang")
+        record = imports.store_dataset(regency, None, dataset, files=[])
+        assert record.status == "done"
+        stored = {v.kode: v for v in db.session.scalars(select(Village))}
+    assert set(stored) == set(whole.index)
+    for flag in ("island", "border", "coastal", "remote"):
+        assert {k: getattr(v, f"{flag}_computed") for k, v in stored.items()} == \
+            {k: bool(whole.at[k, f"{flag}_computed"]) for k in stored}, flag
+    assert sum(v.island_computed for v in stored.values()) > 0  # Pulau Tunda and others
+
+
+def test_an_upload_reads_back_a_kept_classification(app, monkeypatch):
+    """Files classified before into the app's cache folder (as `planner inspect` keeps them)
+    are not measured again: the upload stores the kept flags."""
+    from planner import workflow
+    from planner.classify_cache import ClassificationCache
+    from planner.dataset import load_dataset
+    from planner.params import PlanningParams
+
+    dataset = load_dataset(villages=SAMPLE / "villages.gpkg",
+                           backlog=SAMPLE / "belum_rekam.xlsx", offices=SAMPLE / "offices.csv",
+                           harbours=SAMPLE / "harbours.csv", teams=SAMPLE / "teams.csv",
+                           neighbours=SAMPLE / "neighbours.gpkg")
+    folder = app.config["CLASSIFY_CACHE_FOLDER"]
+    kept = workflow.classify_dataset(dataset, PlanningParams(),
+                                     cache=ClassificationCache(folder))
+    assert any(Path(folder).glob("*.npz"))
+
+    def measured(*args, **kwargs):
+        raise AssertionError("the land was measured again")
+
+    monkeypatch.setattr(workflow, "classify_villages", measured)
+    with app.app_context():
+        regency = ensure_regency("36.90", "Kabupaten Tanjung Harapan")
+        record = imports.store_dataset(regency, None, dataset, files=[])
+        assert record.status == "done"
+        islands = {v.kode for v in db.session.scalars(
+            select(Village).where(Village.island_computed.is_(True)))}
+    assert islands == set(kept.loc[kept["island_computed"], "kode"])
+    assert islands

@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from planner.classify_cache import ClassificationCache
 from planner.dataset import Dataset, load_dataset
 from planner.errors import InputError, Problem
 from planner.limits import ReadLimits, number_en, number_id
@@ -123,13 +124,16 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
     """Classify the villages and store everything of ``regency`` in one transaction."""
     warnings = _readable(list(dataset.warnings), folder)
     try:
-        classified = classify_dataset(dataset, PlanningParams())
-        mine = classified[classified["kabupaten_kode"] == regency.code]
-        if mine.empty:
+        if not (dataset.villages["kabupaten_kode"].astype(str) == regency.code).any():
             raise ImportRefusedError([Problem(
                 files[0]["filename"] if files else "villages", None, "kabupaten_kode",
                 f"berkas desa tidak berisi desa kabupaten/kota {regency.code}",
                 f"the village file has no village of regency {regency.code}")])
+        # Only this regency's villages are stored: measure only the land their flags need
+        # (a province's file costs what the regency costs), or read a kept classification.
+        classified = classify_dataset(dataset, PlanningParams(), regencies=[regency.code],
+                                      cache=classification_cache())
+        mine = classified[classified["kabupaten_kode"] == regency.code]
         too_long = text_too_long({"villages": mine, "offices": dataset.offices,
                                   "harbours": dataset.harbours, "teams": dataset.teams},
                                  regency.code)
@@ -168,6 +172,12 @@ def store_dataset(regency: Regency, user: User | None, dataset: Dataset, *,
             "", None, None, "terjadi kesalahan di server; tidak ada data yang diubah",
             "the server failed; no data was changed")])
     return record
+
+
+def classification_cache() -> ClassificationCache | None:
+    """The app's classification cache (``CLASSIFY_CACHE_FOLDER``; empty = none)."""
+    folder = current_app.config.get("CLASSIFY_CACHE_FOLDER")
+    return ClassificationCache(folder) if folder else None
 
 
 def upload_limits() -> ReadLimits:
