@@ -35,6 +35,10 @@ _GROUPS: dict[str, tuple[int, ...]] = {
 
 #: First digit of a village number -> village type.
 JENIS_BY_DIGIT: dict[str, str] = {"1": "kelurahan", "2": "desa", "3": "desa adat"}
+#: A code already in its dotted form (the common case, read without the general path).
+_DOTTED: dict[str, re.Pattern[str]] = {
+    level: re.compile(r"\.".join(rf"[0-9]{{{n}}}" for n in groups))
+    for level, groups in _GROUPS.items()}
 
 KODE_MESSAGES: dict[str, tuple[str, str]] = {
     "undotted": (
@@ -231,6 +235,10 @@ def normalize_kode(text: object, level: KodeLevel = "desa") -> tuple[str | None,
     (accepted, but the caller should warn: BPS codes are undotted too), or ``(None, kind)``
     with the reason it was refused.  Excel numbers such as ``3604082009.0`` count as undotted.
     """
+    if isinstance(text, str) and _DOTTED[level].fullmatch(text):
+        if level == "desa" and text[-4] not in JENIS_BY_DIGIT:
+            return None, "jenis"
+        return text, "ok"
     if is_blank(text):
         return None, "blank"
     if isinstance(text, bool):
@@ -413,6 +421,8 @@ PERSONAL_MESSAGE = (
 
 
 def _looks_like_nik(value: object) -> bool:
+    if isinstance(value, str) and len(value) < 16:  # too short for 16 digits
+        return False
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float) and not is_blank(value):
