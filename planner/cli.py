@@ -6,6 +6,7 @@ with a ``manifest.toml``).  Errors are printed as plain lists of problems, never
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -69,6 +70,10 @@ def _dataset_options(func: F) -> F:
                      "$JEMPUT_BOLA_CACHE or ~/.cache/jemput-bola/classification)."),
         click.option("--no-cache", is_flag=True,
                      help="Classify again; neither read nor keep a classification."),
+        click.option("--max-rows", type=click.IntRange(min=1),
+                     help="Most data rows (features) read from one file (default 200,000: "
+                     "the whole nation's villages; the web app keeps its own, smaller "
+                     "limit)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -79,9 +84,13 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
     """The dataset, the parameters and the classification cache (None with --no-cache)."""
     from planner.classify_cache import ClassificationCache
     from planner.dataset import load_dataset, load_manifest
+    from planner.limits import COMMAND_LINE_LIMITS
     from planner.params import load_params
 
     cache_dir, no_cache = kw.pop("cache_dir"), kw.pop("no_cache")
+    max_rows = kw.pop("max_rows")
+    limits = (COMMAND_LINE_LIMITS if max_rows is None
+              else dataclasses.replace(COMMAND_LINE_LIMITS, max_rows=max_rows))
     cache = (None if no_cache else ClassificationCache(cache_dir) if cache_dir
              else ClassificationCache.default())
 
@@ -97,7 +106,8 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
     if missing:
         raise click.UsageError("wajib diisi / required: " + ", ".join(f"--{m}" for m in missing))
     params = load_params(kw.pop("params_file"))
-    dataset = load_dataset(**{k: v for k, v in files.items() if v is not None})
+    dataset = load_dataset(**{k: v for k, v in files.items() if v is not None},
+                           limits=limits)
     return dataset, params, cache
 
 
@@ -205,8 +215,11 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from dataclasses import replace
 
     from planner.plan import decode_plan, plan_summary_text, write_plan
+    from planner.solver.isolated import start_early
     from planner.workflow import build_week, classify_dataset, solve_instance
 
+    if regency != "all":
+        start_early()  # the solver's imports overlap with reading and classifying
     dataset, params, cache = _load(kw)
     solver = params.solver
     if time_limit is not None:

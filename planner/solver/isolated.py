@@ -50,6 +50,22 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
+def start_early() -> None:
+    """Start the solver's process server now, on another thread, while the caller goes on.
+
+    The forkserver imports the search (OR-Tools, the compiled kernels) once, which takes
+    seconds; a command that reads and classifies files first can overlap the two on a
+    second core.  Harmless where there is no forkserver, or when it already runs.
+    """
+    ctx = _context()
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, name="solver-warm-up",
+                     daemon=True).start()
+
+
 def _die_with_parent(alive: Any) -> None:
     """End this process as soon as the caller is gone (see the module's docstring).
 
