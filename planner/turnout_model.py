@@ -153,10 +153,18 @@ def _loss(obs: Sequence[TurnoutObservation], g: np.ndarray, d: np.ndarray) -> np
         pool = np.maximum(0.0, np.floor(o.first_backlog * (1.0 - g) + 1e-9) - o.recorded_before)
         mean = pool * np.minimum(1.0, o.rate * d ** o.earlier_visits)
         err = o.recorded - mean
-        if o.capped:  # only "at least capacity came": no error when the model agrees
-            err = np.minimum(err, 0.0)
+        if o.capped:  # only "at least capacity came": no error when the model says as many
+            err = np.maximum(err, 0.0)
         total = total + err ** 2 / np.maximum(mean, 1.0)
     return total
+
+
+def _best(loss: np.ndarray, distance: np.ndarray) -> tuple[int, ...]:
+    """Index of the least loss; among equal losses (capped reports only bound the values)
+    the one nearest the values in force."""
+    ties = loss <= loss.min() + 1e-9
+    pick = np.where(ties, distance, np.inf)
+    return tuple(int(k) for k in np.unravel_index(int(np.argmin(pick)), loss.shape))
 
 
 def learn_turnout(observations: Iterable[TurnoutObservation], *,
@@ -165,7 +173,9 @@ def learn_turnout(observations: Iterable[TurnoutObservation], *,
     """Fit the share that never comes and the repeat decay to reports.
 
     The turnout rate is taken as in force (it is learned per village type elsewhere).  The
-    share is told by first visits and the decay by repeat visits: with no repeat visit the
+    share is told by first visits and the decay by repeat visits; where the reports allow
+    several values equally (visits that recorded their whole capacity), the one nearest
+    ``current`` is kept: with no repeat visit the
     decay stays at ``current``'s, with no first visit the share does.  A village with at
     least ``min_village_reports`` reports gets its own share (fitted with the regency's
     decay).
@@ -178,10 +188,13 @@ def learn_turnout(observations: Iterable[TurnoutObservation], *,
         return LearnedTurnoutModel(None, None, 0, 0, 0)
     if repeat:
         loss = _loss(obs, _G_GRID[:, None], _D_GRID[None, :])
-        i, j = np.unravel_index(int(np.argmin(loss)), loss.shape)
+        near = (np.abs(_G_GRID[:, None] - current.never_come)
+                + np.abs(_D_GRID[None, :] - current.repeat_decay))
+        i, j = _best(loss, near)
         g, d = float(_G_GRID[i]), float(_D_GRID[j])
     else:
-        g = float(_G_GRID[int(np.argmin(_loss(obs, _G_GRID, np.array(current.repeat_decay))))])
+        loss = _loss(obs, _G_GRID, np.array(current.repeat_decay))
+        g = float(_G_GRID[_best(loss, np.abs(_G_GRID - current.never_come))[0]])
         d = current.repeat_decay
     if not first:
         g = current.never_come
@@ -190,7 +203,8 @@ def learn_turnout(observations: Iterable[TurnoutObservation], *,
     for code in codes:
         mine = [o for o in obs if o.village_code == code]
         if len(mine) >= min_village_reports and any(o.earlier_visits == 0 for o in mine):
-            gv = float(_G_GRID[int(np.argmin(_loss(mine, _G_GRID, np.array(d))))])
+            loss = _loss(mine, _G_GRID, np.array(d))
+            gv = float(_G_GRID[_best(loss, np.abs(_G_GRID - g))[0]])
             by_village[code] = (gv, len(mine))
     return LearnedTurnoutModel(g if first else None, d if repeat else None, first, repeat,
                                len(obs), by_village)
