@@ -364,23 +364,44 @@ def check_plan_cmd(instance_path: str, plan_path: str) -> None:
               help="Deterministic solver mode: rounds instead of wall time.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG of the backlog left per week to this path (none by default).")
+@click.option("--true-turnout", type=click.FloatRange(0, 1), default=None,
+              help="The field's true turnout rate (default: the planned one).")
+@click.option("--true-never-come", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="The field's true share of the backlog that never comes (default: the "
+                   "planned one).")
+@click.option("--true-repeat-decay", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="The field's true fall of turnout per earlier visit (default: planned).")
+@click.option("--sensitivity", "sensitivity_rates", default=None, metavar="RATES",
+              is_flag=False, flag_value="0.4,0.8",
+              help="Also run with these true turnout rates (comma-separated; 0.4,0.8 when "
+                   "given bare) while planning with the planned one, and report "
+                   "planner-vs-manual for each.")
 @_friendly_errors
 def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: float,
-             solution_limit: int | None, plot: str | None, **kw: Any) -> None:
+             solution_limit: int | None, plot: str | None, true_turnout: float | None,
+             true_never_come: float | None, true_repeat_decay: float | None,
+             sensitivity_rates: str | None, **kw: Any) -> None:
     """Simulate weeks of rolling re-planning: the planner against the manual rule."""
     from planner.simulation import (
         HEADER,
         SimulationConfig,
         SimulationStep,
+        TurnoutModel,
+        format_sensitivity,
         format_week,
         last_line,
+        run_sensitivity,
         write_plot,
     )
     from planner.simulation import simulate as run_simulation
 
+    rates = _rates(sensitivity_rates)
     dataset, params, cache = _load(kw)
     config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
-                              solution_limit=solution_limit)
+                              solution_limit=solution_limit,
+                              turnout=TurnoutModel(true_rate=true_turnout,
+                                                   never_come=true_never_come,
+                                                   repeat_decay=true_repeat_decay))
 
     started = time.monotonic()
 
@@ -408,4 +429,22 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
     else:
         click.echo(f"regencies {' '.join(result.regencies)}")
+    if rates:
+        rows = run_sensitivity(dataset, params, true_rates=rates, regencies=regencies,
+                               config=config, classified=classified, on_step=progress)
+        click.echo(format_sensitivity(rows))
     click.echo(last_line(result))
+
+
+def _rates(text: str | None) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        rates = tuple(float(t) for t in text.split(",") if t.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: rates such as 0.4,0.8",
+                                 param_hint="--sensitivity") from exc
+    if not rates or any(not 0.0 <= r <= 1.0 for r in rates):
+        raise click.BadParameter(f"{text!r}: rates between 0 and 1",
+                                 param_hint="--sensitivity")
+    return rates

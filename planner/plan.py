@@ -54,6 +54,9 @@ class Stop:
     lat: float | None
     priority_id: str = ""
     priority_en: str = ""
+    #: People the visit's service time is planned for; ``expected_recordings`` is
+    #: ``E[min(capacity, people who come)]`` under the turnout model (0: not said).
+    capacity: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
             loc = instance.locations[visit.location]
             info = names.get(visit.village_code or "", {})
             score = built.scores.get(visit.village_code or "") if built else None
+            expected = (built.expected_by_visit.get(visit.visit_id, visit.demand)
+                        if built is not None else visit.demand)
             stops.append(Stop(
                 sequence=seq, visit_id=visit.visit_id, village_code=visit.village_code,
                 desa=str(info.get("desa", "")), kecamatan=str(info.get("kecamatan", "")),
@@ -135,11 +140,11 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 departure_s=sched.departure_s[seq - 1],
                 travel_from_previous_s=int(instance.duration_s[prev_loc, visit.location]),
                 distance_from_previous_m=int(instance.distance_m[prev_loc, visit.location]),
-                expected_recordings=visit.demand, prize=visit.prize, chunk=visit.chunk,
+                expected_recordings=expected, prize=visit.prize, chunk=visit.chunk,
                 chunks=visit.chunks, pinned=visit.pinned_vehicle is not None,
                 lon=loc.lon, lat=loc.lat,
                 priority_id=score.explain_id() if score else "",
-                priority_en=score.explain_en() if score else ""))
+                priority_en=score.explain_en() if score else "", capacity=visit.demand))
             prev_loc = visit.location
         team_name = veh.team_id
         if built is not None:

@@ -66,6 +66,9 @@ class BuiltProblem:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: Working weekdays of a team that got no team-day (holiday, day off, already past).
     excluded_days: tuple[ExcludedDay, ...] = field(default_factory=tuple)
+    #: ``visit_id`` -> expected recordings ``E[min(capacity, people who come)]`` (turnout
+    #: model on; a visit not listed expects its demand).
+    expected_by_visit: dict[str, int] = field(default_factory=dict)
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -194,7 +197,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       "tidak ada hari kerja dalam minggu ini"
                                       + (f" ({why})" if why else ""),
                                       "no working day in this week")])
-    scores = score_villages(vill, service=params.service, scoring=params.scoring)
+    scores = score_villages(vill, service=params.service, scoring=params.scoring,
+                            turnout=params.turnout)
 
     off = {str(o["office_id"]): o for o in offices.to_dict("records")}
     points = [TravelPoint(float(off[o]["lon"]), float(off[o]["lat"]), 0, "urban")
@@ -229,6 +233,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     dur = mats.duration_s
 
     visits: list[Visit] = []
+    expected_by_visit: dict[str, int] = {}
     setup = params.service.setup_s
     decay = params.scoring.chunk_decay
     boat_any = any(v.boat_capable for v in vehicles)
@@ -256,12 +261,20 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                    len(usable))
         sizes = parts if share is None else [*parts, share]
         n_chunks = len(sizes)
+        # turnout model: a visit records E[min(capacity, people who come)], visits after
+        # the first from fewer people at a lower rate (planner/turnout_model.py)
+        gains = (score.model.visit_expectations(sizes) if score.model is not None
+                 else [float(d) for d in sizes])
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
+            visit_id = code if n_chunks == 1 else f"{code}#{k}"
+            if score.model is not None:
+                expected_by_visit[visit_id] = round(gains[k - 1])
             visits.append(Visit(
-                visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
+                visit_id=visit_id, location=loc,
                 # the share is a first visit whoever makes it: no decay
-                prize=prize_for(demand, score.weight, decay ** (k - 1) if k <= len(parts) else 1),
+                prize=prize_for(gains[k - 1], score.weight,
+                                decay ** (k - 1) if k <= len(parts) else 1),
                 service_s=setup,
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
@@ -299,7 +312,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes), tuple(skipped))
+                        tuple(notes), tuple(skipped), expected_by_visit)
 
 
 def _team_names(teams: pd.DataFrame) -> dict[str, str]:

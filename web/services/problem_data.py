@@ -108,9 +108,14 @@ def build_regency_problem(regency: Regency, week_start: date, params: PlanningPa
     """The routing problem of the regency's week, from what the database holds now (no
     team-day on national holidays, cuti bersama or the coordinator's days off)."""
     from web.services.days_off import planner_days_off
+    from web.services.never_come import visits_before
 
     tables = regency_tables(regency)
-    return build_problem(tables.villages, teams=tables.teams, offices=tables.offices,
+    # earlier visits from the reports: repeat visits draw fewer (planner/turnout_model.py)
+    earlier = visits_before(regency.code, week_start)
+    villages = tables.villages.assign(
+        visits_before=tables.villages["kode"].map(earlier).fillna(0).astype(int))
+    return build_problem(villages, teams=tables.teams, offices=tables.offices,
                          harbours=tables.harbours, regency=regency.code, week_start=week_start,
                          params=params, pins=pins, strict_pins=strict_pins,
                          closed_before=closed_before, roads=road_network(regency.code),
