@@ -199,14 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.only is not None:
             names = names[:args.only]
         tasks += [(s, n, args.time_limit, args.seed) for n in names]
-    if args.jobs > 1:
-        with mp.get_context("spawn").Pool(args.jobs, maxtasksperchild=1) as pool:
-            results = pool.map(solve_one, tasks, chunksize=1)
-    else:
-        results = [solve_one(t) for t in tasks]
+    print(f"{'set':12} {'instance':24} {'score':>6} {'ref':>6} {'gap%':>6} {'wall':>5}")
     gaps = []
     infeasible = 0
-    print(f"{'set':12} {'instance':24} {'score':>6} {'ref':>6} {'gap%':>6} {'wall':>5}")
+    pool = mp.get_context("spawn").Pool(args.jobs, maxtasksperchild=1) if args.jobs > 1 \
+        else None
+    results = pool.imap(solve_one, tasks, chunksize=1) if pool is not None \
+        else map(solve_one, tasks)
     for set_name, name, score, problems, wall in results:
         ref = refs.get((set_name, name))
         gap = None if ref is None or ref <= 0 else 100.0 * (ref - score) / ref
@@ -217,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{set_name:12} {name:24} {score:6d} {ref if ref is not None else '-':>6} "
               f"{'-' if gap is None else f'{gap:6.2f}':>6} {wall:5.1f}"
               + (f"  INFEASIBLE: {'; '.join(problems[:2])}" if problems else ""), flush=True)
+    if pool is not None:
+        pool.close()
+        pool.join()
     mean = statistics.mean(gaps) if gaps else 0.0
     worst = max(gaps) if gaps else 0.0
     print(f"ophs instances={len(gaps)} mean_gap={mean:.2f}% worst_gap={worst:.2f}% "

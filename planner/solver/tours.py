@@ -202,6 +202,8 @@ class TourSearch:
         #: Best plan found for each night sequence tried with the day search.
         self.plans: dict[Ends, tuple[tuple[int, int], Routes]] = {}
         self.searched = 0
+        self._trip: dict[tuple[Any, ...], float] = {}
+        self.screened = 0
 
     # -- helpers -------------------------------------------------------------------------
     def derived(self, ends: Ends) -> Instance:
@@ -284,6 +286,70 @@ class TourSearch:
         return key, sol.routes
 
     # -- candidate night sequences ---------------------------------------------------------
+    def trip_value(self, k: int, a: int, b: int) -> float:
+        """Prize of a quick plan of day ``k`` alone from ``a`` to ``b`` (other days empty)."""
+        veh = self.inst.vehicles[k]
+        key = (a, b, veh.shift_start_s, veh.shift_end_s, veh.service_s_per_demand,
+               veh.capacity)
+        hit = self._trip.get(key)
+        if hit is None:
+            one = dataclasses.replace(veh, start_location=a, end_location=b, tour=None,
+                                      night_options=None)
+            single = dataclasses.replace(self.inst, vehicles=(one,), budget_rp=None)
+            visits = tuple(dataclasses.replace(v, pinned_vehicle=None, allowed_vehicles=None)
+                           if v.pinned_vehicle is not None or v.allowed_vehicles is not None
+                           else v for v in single.visits)
+            single = dataclasses.replace(single, visits=visits)
+            if veh.shift_start_s + int(single.duration_s[a, b]) > veh.shift_end_s:
+                hit = -1.0
+            else:
+                t = Tables(single)
+                best = 0
+                for power in (1.0, 2.0):
+                    plan, _ = insert_greedy(single, [[]], tables=t, power=power)
+                    prize = int(t.prize[list(plan[0])].sum()) if plan[0] else 0
+                    best = max(best, prize)
+                hit = float(best)
+            self._trip[key] = hit
+        return hit
+
+    def dp_sequences(self, start: Ends, count: int) -> list[Ends]:
+        """The ``count`` night sequences of each tour with the largest sum of lone-day
+        values (:meth:`trip_value`; overlaps between days ignored), best first."""
+        out: list[Ends] = []
+        options = dict(self.nights)
+        for days in tour_days(self.inst).values():
+            if len(days) < 2:
+                continue
+            base = self.inst.vehicles[days[0]].start_location
+            # beams[h] = list of (value, nights) ending day pos at h
+            beams: dict[int, list[tuple[float, tuple[int, ...]]]] = {base: [(0.0, ())]}
+            for pos, k in enumerate(days):
+                last = pos == len(days) - 1
+                targets = (self.inst.vehicles[k].end_location,) if last else options[k]
+                nxt: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
+                for h in targets:
+                    cands = []
+                    for a, beam in beams.items():
+                        v = self.trip_value(k, a, h)
+                        if v < 0:
+                            continue
+                        cands += [(val + v, (*seq, h)) for val, seq in beam]
+                    cands.sort(key=lambda c: c[0], reverse=True)
+                    if cands:
+                        nxt[h] = cands[:count]
+                beams = nxt
+            final = sorted((c for beam in beams.values() for c in beam),
+                           key=lambda c: c[0], reverse=True)
+            for _val, seq in final[:count]:
+                ends = list(start)
+                for k, h in zip(days, seq, strict=True):
+                    ends[k] = h
+                e = tuple(ends)
+                if ends_ok(self.inst, e):
+                    out.append(e)
+        return out
+
     def candidates(self, start: Ends, budget: int) -> list[Ends]:
         """Night sequences to screen: ``start`` first, then every feasible sequence of each
         tour (when few), else random ones."""
@@ -356,11 +422,15 @@ class TourSearch:
         pool: dict[Ends, tuple[tuple[int, int], Routes]] = {}
         if initial is not None:
             pool[start] = (self._key(self.derived(start), initial), initial)
-        for e in self.candidates(start, 600):
+        ordered = [start, *self.dp_sequences(start, 40)]
+        ordered += [e for e in self.candidates(start, 600) if e not in set(ordered)]
+        for e in dict.fromkeys(ordered):
             if not self.det and time.monotonic() > screen_until and len(pool) >= 2:
                 break
-            pool[e] = max(pool.get(e, ((-1, 0), empty)), self.quick(e, empty),
-                          key=lambda x: x[0])
+            got = self.quick(e, empty)
+            self.screened += 1
+            self.best.offer(got[1], e)
+            pool[e] = max(pool.get(e, ((-1, 0), empty)), got, key=lambda x: x[0])
         # single-night changes of the best few, while they improve
         for _ in range(3):
             if not self.det and time.monotonic() > screen_until:
@@ -470,5 +540,5 @@ def run_tour_search(instance: Instance, *, time_limit_s: float, seed: int,
     status = SolveStatus.FEASIBLE if report.ok else SolveStatus.FAILED
     return Solution(best.routes, status, report.prize, report.travel_s, wall,
                     best.first_feasible_s, tuple(best.history), seed,
-                    f"{search.searched} day search(es) over {len(search.plans)} night "
-                    f"sequence(s)", ends=best.ends)
+                    f"{search.screened} night sequence(s) screened, {search.searched} day "
+                    f"search(es) over {len(search.plans)}", ends=best.ends)
