@@ -58,7 +58,8 @@ def test_parser_reads_the_format() -> None:
     o = parse_ophs(TINY, "tiny")
     assert (o.n_hotels, o.trips, o.tmax, o.limits) == (3, 2, 24.0, (12.0, 12.0))
     assert o.n_vertices == 5
-    assert o.xy[2] == (5.0, 4.0) and o.scores[-1] == 20
+    assert o.xy[2] == (5.0, 4.0)
+    assert o.scores[-1] == 20
 
 
 def test_mapping_is_one_tour_with_hotels_as_nights() -> None:
@@ -66,7 +67,8 @@ def test_mapping_is_one_tour_with_hotels_as_nights() -> None:
     inst = to_instance(o)
     assert [v.tour_day for v in inst.vehicles] == [0, 1]
     assert inst.vehicles[0].night_options == (0, 1, 2)
-    assert inst.vehicles[0].start_location == 0 and inst.vehicles[1].end_location == 1
+    assert inst.vehicles[0].start_location == 0
+    assert inst.vehicles[1].end_location == 1
     assert [v.prize for v in inst.visits] == [5, 8, 7, 6, 20]
 
 
@@ -85,7 +87,7 @@ def test_tiny_instance_reaches_its_optimum() -> None:
 def test_independent_checker_catches_bad_solutions() -> None:
     o = parse_ophs(TINY, "tiny")
     # vertex 7 (5, -6) from H0 and back to H1 is about 7.8 + 7.8: over a 12 limit
-    score, problems = check_ophs(o, [[7], []], [0, 1])
+    _score, problems = check_ophs(o, [[7], []], [0, 1])
     assert any("length" in p for p in problems)
     _, twice = check_ophs(o, [[3], [3]], [2, 1])
     assert any("twice" in p for p in twice)
@@ -94,7 +96,8 @@ def test_independent_checker_catches_bad_solutions() -> None:
     _, hotel = check_ophs(o, [[3], [4]], [5, 1])
     assert any("not a hotel" in p for p in hotel)
     good, none = check_ophs(o, [[3, 4], [5, 6]], [2, 1])
-    assert none == [] and good == 5 + 8 + 7 + 6
+    assert none == []
+    assert good == 5 + 8 + 7 + 6
 
 
 @pytest.mark.skipif(not (ROOT / "reference.csv").exists(),
@@ -104,5 +107,6 @@ def test_real_files_parse_and_references_load() -> None:
     assert len(refs) == 211
     path = Path(ROOT / "instances" / "SET_1-2" / "64-45-1-2.ophs")
     o = parse_ophs(path.read_text(), path.stem)
-    assert o.trips == 2 and o.n_hotels == 3
+    assert o.trips == 2
+    assert o.n_hotels == 3
     assert o.n_vertices == 64 - 2
