@@ -43,6 +43,8 @@ Routes = tuple[tuple[int, ...], ...]
 Ends = tuple[int, ...]
 #: Most night sequences of one tour enumerated whole; above, sequences are sampled.
 ENUMERATE_CAP = 4000
+#: Night sequences that enter the successive halving.
+HALVING_START = 6
 
 
 def has_tours(instance: Instance) -> bool:
@@ -400,17 +402,44 @@ class TourSearch:
 
     def reopt_two_days(self, routes: Routes, old: Ends, new: Ends
                        ) -> tuple[tuple[int, int], Routes]:
-        """Quick plan for ``new`` from ``routes``: the days around each changed night are
-        emptied and re-planned, the rest kept."""
-        emptied = set()
+        """Quick plan for ``new`` from ``routes``: the days around each changed night keep
+        their visits as far as the new start or end allows (the visits whose removal saves
+        the most time per prize go first), then everything is re-planned by insertion."""
+        inst = self.derived(new)
+        t = self.tables
+        touched = set()
         for k, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
-                emptied.add(k)
+                touched.add(k)
                 nxt = self._next_day(k)
                 if nxt is not None:
-                    emptied.add(nxt)
-        base = [() if k in emptied else r for k, r in enumerate(routes)]
+                    touched.add(nxt)
+        base = [list(r) for r in routes]
+        for k in touched:
+            veh = inst.vehicles[k]
+            r = base[k]
+            while r and self._travel_of(inst, k, r) < 0:
+                locs = [veh.start_location, *(int(t.loc[i]) for i in r), veh.end_location]
+                dur = inst.duration_s
+                worst, at = -1.0, 0
+                for pos, i in enumerate(r):
+                    saved = (dur[locs[pos], locs[pos + 1]] + dur[locs[pos + 1], locs[pos + 2]]
+                             - dur[locs[pos], locs[pos + 2]] + t.service_t[k][i])
+                    ratio = float(saved) / (t.prize[i] + 1e-9)
+                    if inst.visits[i].pinned_vehicle is None and ratio > worst:
+                        worst, at = ratio, pos
+                if worst < 0:
+                    break
+                del r[at]
         return self.quick(new, base)
+
+    def _travel_of(self, inst: Instance, k: int, route: list[int]) -> int:
+        veh = inst.vehicles[k]
+        t = self.tables
+        return int(kernels.timed_travel(
+            inst.duration_s, veh.start_location, veh.end_location,
+            np.array(route, dtype=np.int64), t.loc, t.open, t.close, t.service_t[k],
+            veh.shift_start_s, veh.shift_end_s))
 
     # -- the search ----------------------------------------------------------------------
     def run(self, start: Ends, initial: Routes | None) -> None:
@@ -418,17 +447,28 @@ class TourSearch:
         total = self.time_limit_s
         empty: Routes = tuple(() for _ in self.inst.vehicles)
         # 1. screening
-        screen_until = t0 + 0.2 * total
+        screen_until = t0 + 0.25 * total
         pool: dict[Ends, tuple[tuple[int, int], Routes]] = {}
         if initial is not None:
             pool[start] = (self._key(self.derived(start), initial), initial)
-        ordered = [start, *self.dp_sequences(start, 40)]
-        ordered += [e for e in self.candidates(start, 600) if e not in set(ordered)]
-        for e in dict.fromkeys(ordered):
+        # stage 1: one greedy insertion per sequence, over as many sequences as time allows
+        cands = self.candidates(start, 3000)
+        cheap: dict[Ends, tuple[int, int]] = {}
+        stage1_until = t0 + 0.12 * total
+        order = cands[:1] + self.dp_sequences(start, 10) + cands[1:]
+        for e in dict.fromkeys(order):
+            if not self.det and time.monotonic() > stage1_until and len(cheap) >= 8:
+                break
+            if self.det and len(cheap) >= 400:
+                break
+            plan, _ = insert_greedy(self.derived(e), empty, tables=self.tables)
+            cheap[e] = self._key(self.derived(e), plan)
+            self.screened += 1
+        # stage 2: the quick plan for the best of them
+        for e in sorted(cheap, key=lambda x: cheap[x], reverse=True)[:24]:
             if not self.det and time.monotonic() > screen_until and len(pool) >= 2:
                 break
             got = self.quick(e, empty)
-            self.screened += 1
             self.best.offer(got[1], e)
             pool[e] = max(pool.get(e, ((-1, 0), empty)), got, key=lambda x: x[0])
         # single-night changes of the best few, while they improve
@@ -449,9 +489,12 @@ class TourSearch:
                 break
         for e, (_, routes) in pool.items():
             self.best.offer(routes, e)
+        _dbg("screened", self.screened, "best", self.best.key, "pool top",
+             [kv[1][0][0] for kv in sorted(pool.items(), key=lambda kv: kv[1][0],
+                                            reverse=True)[:6]])
         # 2. successive halving over the best sequences
         alive = [e for e, _ in sorted(pool.items(), key=lambda kv: kv[1][0],
-                                      reverse=True)[:4]]
+                                      reverse=True)[:HALVING_START]]
         plans = {e: pool[e][1] for e in alive}
         halving_until = t0 + 0.65 * total
         turn = 0
@@ -468,6 +511,7 @@ class TourSearch:
             turn += 1
             if self.det and turn > 3:
                 break
+        _dbg("after halving", self.best.key, self.best.ends)
         # 3. night moves and restarts from the incumbent
         rounds = 0
         while self.left() > 0.05:
@@ -505,6 +549,12 @@ class TourSearch:
                     or self.inst.visits[i].pinned_vehicle is not None]
             out[k] = keep
         return tuple(tuple(r) for r in out)
+
+
+def _dbg(*args: Any) -> None:
+    import os
+    if os.environ.get("TOURS_DEBUG"):
+        print(*args, flush=True)
 
 
 def run_tour_search(instance: Instance, *, time_limit_s: float, seed: int,
