@@ -44,7 +44,14 @@ Ends = tuple[int, ...]
 #: Most night sequences of one tour enumerated whole; above, sequences are sampled.
 ENUMERATE_CAP = 4000
 #: Night sequences that enter the successive halving.
-HALVING_START = 6
+HALVING_START = 4
+#: Share of the time limit by which the halving ends (the night moves get the rest).
+HALVING_UNTIL = 0.8
+#: Most night places of a day for the dynamic programme over lone-day values (it plans
+#: every pair of places).
+DP_OPTIONS = 15
+#: Most single-night changes re-planned per round of night moves.
+MOVES_PER_ROUND = 80
 
 
 def has_tours(instance: Instance) -> bool:
@@ -321,7 +328,7 @@ class TourSearch:
         out: list[Ends] = []
         options = dict(self.nights)
         for days in tour_days(self.inst).values():
-            if len(days) < 2:
+            if len(days) < 2 or any(len(options[k]) > DP_OPTIONS for k in days[:-1]):
                 continue
             base = self.inst.vehicles[days[0]].start_location
             # beams[h] = list of (value, nights) ending day pos at h
@@ -463,6 +470,7 @@ class TourSearch:
                 break
             plan, _ = insert_greedy(self.derived(e), empty, tables=self.tables)
             cheap[e] = self._key(self.derived(e), plan)
+            self.best.offer(plan, e)
             self.screened += 1
         # stage 2: the quick plan for the best of them
         for e in sorted(cheap, key=lambda x: cheap[x], reverse=True)[:24]:
@@ -489,29 +497,25 @@ class TourSearch:
                 break
         for e, (_, routes) in pool.items():
             self.best.offer(routes, e)
-        _dbg("screened", self.screened, "best", self.best.key, "pool top",
-             [kv[1][0][0] for kv in sorted(pool.items(), key=lambda kv: kv[1][0],
-                                            reverse=True)[:6]])
         # 2. successive halving over the best sequences
         alive = [e for e, _ in sorted(pool.items(), key=lambda kv: kv[1][0],
                                       reverse=True)[:HALVING_START]]
         plans = {e: pool[e][1] for e in alive}
-        halving_until = t0 + 0.65 * total
+        halving_until = t0 + HALVING_UNTIL * total
         turn = 0
         while len(alive) > 1 and time.monotonic() < halving_until:
             share = (halving_until - time.monotonic()) / (2 * len(alive))
             scores = {}
             for e in alive:
-                got = self.day_search(e, plans[e], max(0.05, share), self.seed + turn)
-                scores[e] = got[0] if got else (-1, 0)
-                if got:
-                    plans[e] = got[1]
+                found = self.day_search(e, plans[e], max(0.05, share), self.seed + turn)
+                scores[e] = found[0] if found else (-1, 0)
+                if found:
+                    plans[e] = found[1]
             alive = sorted(alive, key=lambda e: scores[e], reverse=True)[:max(1,
                                                                               len(alive) // 2)]
             turn += 1
             if self.det and turn > 3:
                 break
-        _dbg("after halving", self.best.key, self.best.ends)
         # 3. night moves and restarts from the incumbent
         rounds = 0
         while self.left() > 0.05:
@@ -522,7 +526,10 @@ class TourSearch:
                 break
             cur_e, cur_r = self.best.ends, self.best.routes
             moves = []
-            for n in self.neighbours(cur_e):
+            near = self.neighbours(cur_e)
+            if len(near) > MOVES_PER_ROUND:
+                near = self.rng.sample(near, MOVES_PER_ROUND)
+            for n in near:
                 if self.left() < 0.05:
                     break
                 key, routes = self.reopt_two_days(cur_r, cur_e, n)
@@ -549,12 +556,6 @@ class TourSearch:
                     or self.inst.visits[i].pinned_vehicle is not None]
             out[k] = keep
         return tuple(tuple(r) for r in out)
-
-
-def _dbg(*args: Any) -> None:
-    import os
-    if os.environ.get("TOURS_DEBUG"):
-        print(*args, flush=True)
 
 
 def run_tour_search(instance: Instance, *, time_limit_s: float, seed: int,
