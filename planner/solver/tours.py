@@ -388,6 +388,26 @@ class TourSearch:
                     out.append(e)
         return out
 
+    def _cheap(self, e: Ends, cheap: dict[Ends, tuple[int, int]], empty: Routes
+               ) -> tuple[int, int]:
+        """One greedy insertion for ``e`` (stage 1 of the screening), kept in ``cheap``."""
+        inst = self.derived(e)
+        plan, _ = insert_greedy(inst, empty, tables=self.tables)
+        # insertion keeps every rule: score without the full check (offer() checks)
+        prize = int(sum(self.tables.prize[list(r)].sum() for r in plan if r))
+        travel = 0
+        dur = inst.duration_s
+        for k, r in enumerate(plan):
+            veh = inst.vehicles[k]
+            locs = [veh.start_location, *(int(self.tables.loc[i]) for i in r),
+                    veh.end_location]
+            travel += int(dur[locs[:-1], locs[1:]].sum())
+        cheap[e] = (prize, -travel)
+        if prize >= self.best.key[0]:
+            self.best.offer(plan, e)
+        self.screened += 1
+        return cheap[e]
+
     def neighbours(self, ends: Ends) -> list[Ends]:
         """Every sequence that differs from ``ends`` in one night."""
         out = []
@@ -463,15 +483,32 @@ class TourSearch:
         cheap: dict[Ends, tuple[int, int]] = {}
         stage1_until = t0 + 0.12 * total
         order = cands[:1] + self.dp_sequences(start, 10) + cands[1:]
+        sample_until = t0 + 0.06 * total
         for e in dict.fromkeys(order):
-            if not self.det and time.monotonic() > stage1_until and len(cheap) >= 8:
+            if not self.det and time.monotonic() > sample_until and len(cheap) >= 8:
                 break
-            if self.det and len(cheap) >= 400:
+            if self.det and len(cheap) >= 300:
                 break
-            plan, _ = insert_greedy(self.derived(e), empty, tables=self.tables)
-            cheap[e] = self._key(self.derived(e), plan)
-            self.best.offer(plan, e)
-            self.screened += 1
+            self._cheap(e, cheap, empty)
+        # then climb: single-night changes of the best sequences, first improvement
+        climbed: set[Ends] = set()
+        while self.det or time.monotonic() < stage1_until:
+            tops = [e for e in sorted(cheap, key=lambda x: cheap[x], reverse=True)[:3]
+                    if e not in climbed]
+            if not tops:
+                break
+            e = tops[0]
+            climbed.add(e)
+            for n in self.neighbours(e):
+                if n in cheap:
+                    continue
+                if (not self.det and time.monotonic() > stage1_until) or (
+                        self.det and len(cheap) >= 600):
+                    break
+                if self._cheap(n, cheap, empty) > cheap[e]:
+                    break
+            if self.det and len(cheap) >= 600:
+                break
         # stage 2: the quick plan for the best of them
         for e in sorted(cheap, key=lambda x: cheap[x], reverse=True)[:24]:
             if not self.det and time.monotonic() > screen_until and len(pool) >= 2:
