@@ -47,9 +47,6 @@ ENUMERATE_CAP = 4000
 HALVING_START = 4
 #: Share of the time limit by which the halving ends (the night moves get the rest).
 HALVING_UNTIL = 0.8
-#: Most night places of a day for the dynamic programme over lone-day values (it plans
-#: every pair of places).
-DP_OPTIONS = 15
 #: Most single-night changes re-planned per round of night moves.
 MOVES_PER_ROUND = 80
 
@@ -211,7 +208,6 @@ class TourSearch:
         #: Best plan found for each night sequence tried with the day search.
         self.plans: dict[Ends, tuple[tuple[int, int], Routes]] = {}
         self.searched = 0
-        self._trip: dict[tuple[Any, ...], float] = {}
         self.screened = 0
 
     # -- helpers -------------------------------------------------------------------------
@@ -295,70 +291,6 @@ class TourSearch:
         return key, sol.routes
 
     # -- candidate night sequences ---------------------------------------------------------
-    def trip_value(self, k: int, a: int, b: int) -> float:
-        """Prize of a quick plan of day ``k`` alone from ``a`` to ``b`` (other days empty)."""
-        veh = self.inst.vehicles[k]
-        key = (a, b, veh.shift_start_s, veh.shift_end_s, veh.service_s_per_demand,
-               veh.capacity)
-        hit = self._trip.get(key)
-        if hit is None:
-            one = dataclasses.replace(veh, start_location=a, end_location=b, tour=None,
-                                      night_options=None)
-            single = dataclasses.replace(self.inst, vehicles=(one,), budget_rp=None)
-            visits = tuple(dataclasses.replace(v, pinned_vehicle=None, allowed_vehicles=None)
-                           if v.pinned_vehicle is not None or v.allowed_vehicles is not None
-                           else v for v in single.visits)
-            single = dataclasses.replace(single, visits=visits)
-            if veh.shift_start_s + int(single.duration_s[a, b]) > veh.shift_end_s:
-                hit = -1.0
-            else:
-                t = Tables(single)
-                best = 0
-                for power in (1.0, 2.0):
-                    plan, _ = insert_greedy(single, [[]], tables=t, power=power)
-                    prize = int(t.prize[list(plan[0])].sum()) if plan[0] else 0
-                    best = max(best, prize)
-                hit = float(best)
-            self._trip[key] = hit
-        return hit
-
-    def dp_sequences(self, start: Ends, count: int) -> list[Ends]:
-        """The ``count`` night sequences of each tour with the largest sum of lone-day
-        values (:meth:`trip_value`; overlaps between days ignored), best first."""
-        out: list[Ends] = []
-        options = dict(self.nights)
-        for days in tour_days(self.inst).values():
-            if len(days) < 2 or any(len(options[k]) > DP_OPTIONS for k in days[:-1]):
-                continue
-            base = self.inst.vehicles[days[0]].start_location
-            # beams[h] = list of (value, nights) ending day pos at h
-            beams: dict[int, list[tuple[float, tuple[int, ...]]]] = {base: [(0.0, ())]}
-            for pos, k in enumerate(days):
-                last = pos == len(days) - 1
-                targets = (self.inst.vehicles[k].end_location,) if last else options[k]
-                nxt: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
-                for h in targets:
-                    cands = []
-                    for a, beam in beams.items():
-                        v = self.trip_value(k, a, h)
-                        if v < 0:
-                            continue
-                        cands += [(val + v, (*seq, h)) for val, seq in beam]
-                    cands.sort(key=lambda c: c[0], reverse=True)
-                    if cands:
-                        nxt[h] = cands[:count]
-                beams = nxt
-            final = sorted((c for beam in beams.values() for c in beam),
-                           key=lambda c: c[0], reverse=True)
-            for _val, seq in final[:count]:
-                ends = list(start)
-                for k, h in zip(days, seq, strict=True):
-                    ends[k] = h
-                e = tuple(ends)
-                if ends_ok(self.inst, e):
-                    out.append(e)
-        return out
-
     def candidates(self, start: Ends, budget: int) -> list[Ends]:
         """Night sequences to screen: ``start`` first, then every feasible sequence of each
         tour (when few), else random ones."""
@@ -482,7 +414,7 @@ class TourSearch:
         cands = self.candidates(start, 3000)
         cheap: dict[Ends, tuple[int, int]] = {}
         stage1_until = t0 + 0.12 * total
-        order = cands[:1] + self.dp_sequences(start, 10) + cands[1:]
+        order = cands
         sample_until = t0 + 0.06 * total
         for e in dict.fromkeys(order):
             if not self.det and time.monotonic() > sample_until and len(cheap) >= 8:
