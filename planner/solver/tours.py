@@ -272,7 +272,8 @@ class TourSearch:
         from planner.solver.search import core_search
 
         inst = self.derived(ends)
-        limit = min(limit_s, max(0.0, self.left()))
+        # deterministic mode: rounds stop the day search; the time limit only caps it
+        limit = max(0.0, self.left()) if self.det else min(limit_s, max(0.0, self.left()))
         if limit <= 0.02:
             return None
         rounds = None
@@ -472,7 +473,7 @@ class TourSearch:
         plans = {e: pool[e][1] for e in alive}
         halving_until = t0 + HALVING_UNTIL * total
         turn = 0
-        while len(alive) > 1 and time.monotonic() < halving_until:
+        while len(alive) > 1 and (self.det or time.monotonic() < halving_until):
             share = (halving_until - time.monotonic()) / (2 * len(alive))
             scores = {}
             for e in alive:
