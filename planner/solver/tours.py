@@ -48,7 +48,7 @@ HALVING_START = 4
 #: Share of the time limit by which the halving ends (the night moves get the rest).
 HALVING_UNTIL = 0.8
 #: Most single-night changes re-planned per round of night moves.
-MOVES_PER_ROUND = 80
+MOVES_PER_ROUND = 30
 
 
 def has_tours(instance: Instance) -> bool:
