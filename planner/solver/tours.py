@@ -407,16 +407,16 @@ class TourSearch:
         total = self.time_limit_s
         empty: Routes = tuple(() for _ in self.inst.vehicles)
         # 1. screening
-        screen_until = t0 + 0.25 * total
+        screen_until = t0 + 0.33 * total
         pool: dict[Ends, tuple[tuple[int, int], Routes]] = {}
         if initial is not None:
             pool[start] = (self._key(self.derived(start), initial), initial)
         # stage 1: one greedy insertion per sequence, over as many sequences as time allows
         cands = self.candidates(start, 3000)
         cheap: dict[Ends, tuple[int, int]] = {}
-        stage1_until = t0 + 0.12 * total
+        stage1_until = t0 + 0.25 * total
         order = cands
-        sample_until = t0 + 0.06 * total
+        sample_until = t0 + 0.08 * total
         for e in dict.fromkeys(order):
             if not self.det and time.monotonic() > sample_until and len(cheap) >= 8:
                 break
