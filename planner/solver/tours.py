@@ -46,7 +46,7 @@ ENUMERATE_CAP = 4000
 #: Night sequences that enter the successive halving.
 HALVING_START = 4
 #: Share of the time limit by which the halving ends (the night moves get the rest).
-HALVING_UNTIL = 0.8
+HALVING_UNTIL = 0.6
 #: Most single-night changes re-planned per round of night moves.
 MOVES_PER_ROUND = 30
 
@@ -506,26 +506,22 @@ class TourSearch:
                 self.best.offer(routes, n)
                 moves.append((key, n, routes))
             moves.sort(key=lambda m: m[0], reverse=True)
-            before = self.best.key
-            for _key, n, routes in moves[:2]:
-                self.day_search(n, routes, max(0.1, min(0.15 * total, self.left() / 3)),
+            if moves and moves[0][0] > self.best.key:
+                # a night move that looks better at once gets its own day search
+                self.day_search(moves[0][1], moves[0][2],
+                                max(0.1, min(0.15 * total, self.left() / 3)),
                                 self.seed + 100 + rounds)
-            if self.best.key <= before:
-                # no night move helped: perturb the incumbent and search again
-                self.day_search(cur_e, self._perturb(cur_r),
-                                max(0.1, min(0.15 * total, self.left())),
+            elif moves and rounds % 2 == 0:
+                self.day_search(moves[0][1], moves[0][2],
+                                max(0.1, min(0.1 * total, self.left() / 4)),
+                                self.seed + 100 + rounds)
+            # most of the time: the incumbent's nights, searched on from its plan (the day
+            # search converges slowly; short pieces would start it again and again)
+            if self.best.routes is not None:
+                left = self.left()
+                self.day_search(self.best.ends, self.best.routes,
+                                left if left < 0.25 * total else max(0.25 * total, left / 2),
                                 self.seed + 1000 + rounds)
-
-    def _perturb(self, routes: Routes) -> Routes:
-        """Drop a random third of the visits of one or two days."""
-        out = [list(r) for r in routes]
-        days = [k for k, r in enumerate(out) if r]
-        for k in self.rng.sample(days, min(len(days), 2)):
-            r = out[k]
-            keep = [i for i in r if self.rng.random() > 0.33
-                    or self.inst.visits[i].pinned_vehicle is not None]
-            out[k] = keep
-        return tuple(tuple(r) for r in out)
 
 
 def run_tour_search(instance: Instance, *, time_limit_s: float, seed: int,
