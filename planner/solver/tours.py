@@ -4,16 +4,21 @@ A tour's days are vehicles chained by their night places (``ends``): fixing ``en
 ordinary instance (each day from its chained start to its night place), which the day search
 (:func:`planner.solver.search.core_search`) solves.  Around it, the night places are searched:
 
-1. *Screening*: candidate night sequences (every sequence when a tour has few, else random
-   ones plus single-night changes of the best) are scored by a quick plan: greedy insertion
-   by prize density, 2-opt of each day, insertion again.  Sequences whose direct legs do not
-   fit a day, or with too many nights away in a row, are never tried.
-2. *Successive halving*: the best few sequences get the day search in turns; the weaker half
-   drops out after each turn, the survivors continue from their own plans.
-3. *Night moves*: for one tour day and one other night place, the two days around that night
-   are emptied and re-planned quickly (the rest of the plan kept); the most promising moves
-   get the day search from that plan, and a better plan moves the incumbent.  When no move
-   helps, the day search runs again on the incumbent (another seed, a perturbed plan).
+1. *Screening* (a third of the time at most): one greedy insertion per night sequence (all
+   sequences of a tour when few, else random ones), then a climb of the best by single-night
+   changes; the best 24 get a quick plan (insertion, 2-opt of each day, insertion again).
+   Sequences whose direct legs do not fit a day, with too many nights away in a row, or whose
+   nights alone break the budget, are never tried.
+2. *Successive halving* (until 60 % of the time): the four best sequences get the day search
+   in turns; the weaker half drops out after each turn, the survivors continue from their
+   own plans.
+3. *Night moves and the incumbent*: for single-night changes of the best plan, the two days
+   around the changed night keep what the new start or end allows and are re-planned
+   quickly; a move that looks better gets a short day search, and the incumbent's nights get
+   most of the remaining time in long day searches from its plan.
+
+In the deterministic mode (``solution_limit``) every phase is bounded by counts, not by the
+clock, so a seed gives the same routes and nights.
 
 A plan counts only when :func:`~planner.checking.check_routes` passes it with its ``ends``
 (chain, night places, nights away, budget).  Prize first, then travel, as everywhere.
