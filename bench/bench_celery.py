@@ -59,7 +59,8 @@ PROVINCE = "36"
 # --- configuration shared by the bench process, the local pool and the Celery worker ------
 
 
-def settings(root: Path, database: str | None, redis_db: int, queue: str) -> dict[str, Any]:
+def settings(root: Path, database: str | None, redis_db: int, queue: str,
+             workers: int = 2) -> dict[str, Any]:
     """App settings of the run (the worker gets them as ``JEMPUT_BOLA_*`` variables)."""
     broker = f"redis://127.0.0.1:6379/{redis_db}"
     return {"SECRET_KEY": "bench-celery",
@@ -68,7 +69,7 @@ def settings(root: Path, database: str | None, redis_db: int, queue: str) -> dic
             "ROADS_FOLDER": str(root / "roads"), "PLANNING_TODAY": TODAY,
             "PLANNING_MAX_QUEUED_PER_REGENCY": 50,
             "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker,
-            "CELERY_QUEUE": queue, "CELERY_CONCURRENCY": 2}
+            "CELERY_QUEUE": queue, "CELERY_CONCURRENCY": workers}
 
 
 def make_app(config: dict[str, Any], runner: str) -> Any:
@@ -136,11 +137,11 @@ def _pool_warm() -> int:
     return os.getpid()
 
 
-def warm_pool(pool: Any) -> None:
-    """Start both processes of the pool (started on demand) and their solver servers."""
+def warm_pool(pool: Any, workers: int) -> None:
+    """Start every process of the pool (started on demand) and their solver servers."""
     seen: set[int] = set()
-    while len(seen) < 2:
-        futures = [pool.submit(_pool_warm) for _ in range(2)]
+    while len(seen) < workers:
+        futures = [pool.submit(_pool_warm) for _ in range(workers)]
         seen.update(f.result() for f in futures)
 
 
@@ -178,15 +179,15 @@ def _jobs(app: Any, ids: list[int]) -> list[Any]:
         return jobs
 
 
-def _summary(jobs: list[Any], wall_s: float) -> str:
-    """Per batch: job statuses, mean job time (claim to end), and the busy share of 2
-    processes (sum of job times / (2 x wall)): what is not busy is queue and scheduling."""
+def _summary(jobs: list[Any], wall_s: float, workers: int) -> str:
+    """Per batch: job statuses, mean job time (claim to end), and the busy share of the
+    processes (sum of job times / (workers x wall)): the rest is queue and scheduling."""
     statuses: dict[str, int] = {}
     for job in jobs:
         statuses[job.status] = statuses.get(job.status, 0) + 1
     inside = [(j.finished_at - j.started_at).total_seconds() for j in jobs
               if j.finished_at and j.started_at]
-    busy = sum(inside) / (2 * wall_s) if wall_s else 0.0
+    busy = sum(inside) / (workers * wall_s) if wall_s else 0.0
     return (f"{statuses} job_mean_s={statistics.mean(inside):.2f} "
             f"job_max_s={max(inside):.2f} busy={busy:.0%}")
 
@@ -220,7 +221,7 @@ def start_worker(config: dict[str, Any], log: Path, *, cold: bool) -> subprocess
     out = log.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "web.tasks", "worker", "-P", "prefork",
-         "--concurrency", "2", "-Q", config["CELERY_QUEUE"], "--without-gossip",
+         "--concurrency", str(config["CELERY_CONCURRENCY"]), "-Q", config["CELERY_QUEUE"], "--without-gossip",
          "--without-mingle", "--without-heartbeat", "-l", "info"],
         cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -248,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jb-bench-celery"))
     ap.add_argument("--database", default=None, help="SQLAlchemy URL (default: SQLite in --dir)")
     ap.add_argument("--redis-db", type=int, default=12)
+    ap.add_argument("--workers", type=int, default=2,
+                    help="worker processes on each side (Celery --concurrency, local pool)")
+    ap.add_argument("--sides", default="celery,local",
+                    help="'celery' alone measures one worker's throughput (with --workers 1)")
     ap.add_argument("--cold-celery", action="store_true",
                     help="worker processes without the solver's forkserver started early")
     args = ap.parse_args(argv)
@@ -256,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print("command: python bench/bench_celery.py " + " ".join(argv or sys.argv[1:]), flush=True)
     args.dir.mkdir(parents=True, exist_ok=True)
-    config = settings(args.dir, args.database, args.redis_db, f"jb-bench-{uuid.uuid4().hex[:8]}")
+    config = settings(args.dir, args.database, args.redis_db, f"jb-bench-{uuid.uuid4().hex[:8]}",
+                      args.workers)
+    sides = args.sides.split(",")
+    if not set(sides) <= {"celery", "local"}:
+        ap.error("--sides: celery, local or both")
     if args.time_limit is not None:
         config["PLANNING_TIME_LIMIT_S"] = args.time_limit
     local_app = make_app(config, "embedded")
@@ -268,27 +277,33 @@ def main(argv: list[str] | None = None) -> int:
     worker_started = time.monotonic()
     ctx = mp.get_context("forkserver")
     # ProcessPoolExecutor's processes are not daemonic: they may start solver processes
-    pool = ProcessPoolExecutor(2, mp_context=ctx, initializer=_pool_init,
+    pool = ProcessPoolExecutor(args.workers, mp_context=ctx, initializer=_pool_init,
                                initargs=(config, True))
     walls: dict[str, list[float]] = {"celery": [], "local": []}
     try:
-        warm_pool(pool)
+        if "local" in sides:
+            warm_pool(pool, args.workers)
         time.sleep(max(0.0, 20 - (time.monotonic() - worker_started)))  # and Celery's
         for rnd in range(args.rounds):
-            order = ["celery", "local"] if rnd % 2 == 0 else ["local", "celery"]
+            order = sides if rnd % 2 == 0 else sides[::-1]
             for side in order:
                 load = os.getloadavg()[0]
                 wall, jobs = (run_celery(celery_app) if side == "celery"
                               else run_local(local_app, pool))
                 walls[side].append(wall)
                 print(f"round {rnd + 1} {side:<6} wall_s={wall:.2f} load1={load:.1f} "
-                      + _summary(jobs, wall), flush=True)
+                      + _summary(jobs, wall, args.workers), flush=True)
     finally:
         pool.shutdown(cancel_futures=True)
         stop_worker(worker)
-    a, b = statistics.median(walls["celery"]), statistics.median(walls["local"])
-    print(f"celery regencies={len(codes)} workers=2 limit_s={limit:g} celery_wall_s={a:.2f} "
-          f"local_wall_s={b:.2f} ratio={a / b:.3f}")
+    if walls["celery"]:
+        a = statistics.median(walls["celery"])
+        print(f"throughput workers={args.workers} limit_s={limit:g} regency_weeks_per_hour="
+              f"{len(codes) * 3600 / a / args.workers:.0f} per worker process")
+    if walls["celery"] and walls["local"]:
+        b = statistics.median(walls["local"])
+        print(f"celery regencies={len(codes)} workers={args.workers} limit_s={limit:g} "
+              f"celery_wall_s={a:.2f} local_wall_s={b:.2f} ratio={a / b:.3f}")
     return 0
 
 
