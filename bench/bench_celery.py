@@ -221,8 +221,8 @@ def start_worker(config: dict[str, Any], log: Path, *, cold: bool) -> subprocess
     out = log.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "web.tasks", "worker", "-P", "prefork",
-         "--concurrency", str(config["CELERY_CONCURRENCY"]), "-Q", config["CELERY_QUEUE"], "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "info"],
+         "--concurrency", str(config["CELERY_CONCURRENCY"]), "-Q", config["CELERY_QUEUE"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
         cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while b" ready." not in log.read_bytes():

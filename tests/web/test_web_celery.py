@@ -179,6 +179,15 @@ def test_worker_processes_start_the_solver_server_before_any_job(worker, tmp_pat
                 + (tmp_path / "worker.log").read_text()[-3000:])
 
 
+def test_the_early_solver_server_can_be_turned_off(tmp_path, settings):
+    """CELERY_WARM_SOLVER reaches the workers' Celery settings (on by default)."""
+    from web.celery_app import WARM_SOLVER
+
+    assert build_app(tmp_path, **settings).extensions["celery"].conf[WARM_SOLVER] is True
+    off = build_app(tmp_path / "off", **settings, CELERY_WARM_SOLVER=False)
+    assert off.extensions["celery"].conf[WARM_SOLVER] is False
+
+
 def test_cancel_stops_a_running_job_and_frees_the_worker(app, worker, tmp_path):
     """Cancelling a running job kills its solve; the same worker then runs the next job."""
     log = tmp_path / "worker.log"
