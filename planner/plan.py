@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from planner.checking import CheckReport, check_routes
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
+from planner.numbers import format_number
 from planner.params import PlanningParams
+from planner.parts import number_parts
 from planner.reasons import REASON_TEXTS, Reason, reason
 from planner.solution import Solution
 
@@ -149,7 +151,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             sched.travel_s, sched.distance_m,
                             sum(s.expected_recordings for s in stops), tuple(stops)))
     unscheduled = _unscheduled(instance, solution, built, names)
-    return Plan(
+    plan = Plan(
         name=instance.name,
         regency=str(instance.meta.get("regency")) if instance.meta.get("regency") else None,
         week_start=str(instance.meta.get("week_start")) if instance.meta.get("week_start")
@@ -165,6 +167,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 "time_limit_s": params.solver.time_limit_s if params else None,
                 "progress": [list(p) for p in solution.progress], "message": solution.message},
     )
+    # parts of a big village read "bagian 1/3, 2/3, 3/3" down the week (planner/parts.py)
+    return number_parts(plan)
 
 
 def _travel(instance: Instance) -> dict[str, Any]:
@@ -299,7 +303,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                                  str(why.get("text_en", "")),
                                  str(why.get("what_it_would_take_id", "")),
                                  str(why.get("what_it_would_take_en", "")))}))
-        return Plan(name=str(data.get("name", "")), regency=data.get("regency"),
+        plan = Plan(name=str(data.get("name", "")), regency=data.get("regency"),
                     week_start=data.get("week_start"), routes=routes,
                     unscheduled=tuple(unscheduled), summary=dict(data.get("summary") or {}),
                     solver=dict(data.get("solver") or {}),
@@ -309,6 +313,8 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     except (KeyError, TypeError) as exc:
         raise InputError([Problem("plan", None, None, f"rencana tidak lengkap: {exc!r}",
                                   f"incomplete plan: {exc!r}")]) from exc
+    # stored plans from before parts were numbered in visiting order read the same now
+    return number_parts(plan)
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
@@ -436,4 +442,4 @@ def plan_summary_text(plan: Plan) -> str:
 
 def _id_number(n: int) -> str:
     """``1.687``: a whole number as Indonesian text writes it."""
-    return f"{n:,}".replace(",", ".")
+    return format_number(n)
