@@ -17,6 +17,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from planner.parts import number_parts_dict
 from web.forms import required
 from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
@@ -160,7 +161,7 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
             conflict: str = "", status: int = 200) -> tuple[str, int]:
     version = require_version(version_id, regency_code=regency_code)
     regency = require_regency(regency_code)
-    plan = version.plan
+    plan = number_parts_dict(version.plan)  # parts in visiting order (planner/parts.py)
     can_edit = can_write_regency(regency_code)
     flags = village_flags(regency_code)
     days = team_days(plan)

@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.instance import Instance
 from planner.instance_io import instance_from_dict
+from planner.parts import number_parts_dict
 from planner.plan import PlanRoutes, check_plan
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
@@ -340,7 +341,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
     result["summary"] = summarise(routes, unscheduled, report, flags,
                                   base=plan.get("summary", {}))
     result["solver"] = {**plan.get("solver", {}), "edited": True}
-    return result
+    # a moved part keeps its visit id; its label follows the new visiting order
+    return number_parts_dict(result)
 
 
 def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], report: Any,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from planner.parts import number_parts_dict
 from web.extensions import db
 from web.models import PlanVersion, PlanWeek, User, Village
 from web.services.plan_edits import (
@@ -121,7 +122,7 @@ def map_data(version: PlanVersion) -> dict[str, Any]:
             code = str(s.get("village_code") or s["visit_id"])
             nth[code] = nth.get(code, 0) + 1
             visit_number[s["visit_id"]] = nth[code]
-    for r in version.plan["routes"]:
+    for r in number_parts_dict(version.plan)["routes"]:
         if not r["stops"]:
             continue
         colour = colours[str(r["team_id"])]
