@@ -49,6 +49,7 @@ from web.services.review import (
     village_flags,
     week_head,
 )
+from web.services.version_notes import note_text
 
 bp = Blueprint("plans", __name__, url_prefix="/kabupaten/<regency_code>/rencana")
 
@@ -90,6 +91,12 @@ def origin_label(origin: str) -> str:
     """What made a version, in the page's language."""
     return {"solver": _("perencana otomatis"), "edit": _("ubahan tangan"),
             "reoptimise": _("optimalkan ulang")}.get(origin, origin)
+
+
+@bp.app_template_global("version_note")
+def version_note(version: Any) -> str:
+    """What made a version, in the page's language: its note (kept as data) or its origin."""
+    return note_text(version.note_data, version.note) or origin_label(version.origin)
 
 
 class PlanForm(FlaskForm):
@@ -227,7 +234,8 @@ def edit(regency_code: str, version_id: int) -> Response | tuple[str, int]:
         return _review(regency_code, version_id, violations=outcome.result.violations,
                        status=422)
     flash(_("Perubahan disimpan sebagai versi %(n)s (draf): %(note)s",
-            n=outcome.version.version, note=outcome.result.note), "success")
+            n=outcome.version.version,
+            note=note_text(outcome.version.note_data, outcome.result.note)), "success")
     return redirect(url_for("plans.review", regency_code=regency_code,
                             version_id=outcome.version.id) + "#rute")
 

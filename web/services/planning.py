@@ -38,6 +38,7 @@ from web.services.field_reports import unreachable_notes
 from web.services.field_schedule import local_today
 from web.services.plans import published_version, store_draft, store_instance
 from web.services.turnout import service_params
+from web.services.version_notes import job_note_data
 
 log = logging.getLogger(__name__)
 
@@ -455,7 +456,8 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
                                   created_by_id=job.created_by_id,
                                   based_on_id=base.id if base else None,
                                   origin="reoptimise" if base else "solver",
-                                  note=f"tugas perencanaan #{job_id}")
+                                  note=f"tugas perencanaan #{job_id}",
+                                  note_data=job_note_data(job_id))
     except Exception as exc:
         db.session.rollback()
         log.exception("planning job %s could not store its plan", job_id)
