@@ -41,6 +41,15 @@ def format_number(value: int | float | Decimal | None, digits: int = 0, *,
     return text.translate(_symbol_table(locale))
 
 
+def format_short(value: float | None, max_digits: int = 2, *, locale: str = LOCALE_ID) -> str:
+    """A factor without trailing zeros, as ``:g`` would print it: ``1,5``, ``0,25``, ``2``."""
+    text = format_number(value, max_digits, locale=locale)
+    if value is None or text == UNKNOWN or max_digits == 0:
+        return text
+    decimal = get_decimal_symbol(Locale.parse(locale.replace("-", "_")))
+    return text.rstrip("0").rstrip(decimal) if decimal in text else text
+
+
 def format_percent(share: float | None, digits: int = 0, *, locale: str = LOCALE_ID) -> str:
     """A share of one as a percentage: ``0.125`` -> ``12,5%`` (digits=1), ``13%`` (0)."""
     if share is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planner.numbers import format_number, format_percent, format_short
 from planner.params import TURNOUT_TYPES, ScoringParams, ServiceParams
 
 #: Prize points per weighted recording: prizes are integers for the solver.
@@ -44,11 +45,13 @@ class VillageScore:
 
     def explain_id(self) -> str:
         """Explanation in Bahasa Indonesia."""
-        terms = " + ".join(f"{w:g} ({_FLAG_NAMES_ID[f]})" for f, w in self.weight_terms)
+        terms = " + ".join(f"{format_short(w)} ({_FLAG_NAMES_ID[f]})"
+                           for f, w in self.weight_terms)
         weight = f"1 + {terms}" if terms else "1"
-        return (f"{self.belum_rekam} belum rekam x kehadiran {self.turnout_rate:.0%} "
-                f"({self.turnout_type}) = {self.expected_recordings} perkiraan rekam; "
-                f"bobot = {weight} = {self.weight:g}")
+        return (f"{format_number(self.belum_rekam)} belum rekam x kehadiran "
+                f"{format_percent(self.turnout_rate)} ({self.turnout_type}) = "
+                f"{format_number(self.expected_recordings)} perkiraan rekam; "
+                f"bobot = {weight} = {format_short(self.weight)}")
 
     def explain_en(self) -> str:
         """Explanation in English."""

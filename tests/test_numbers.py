@@ -17,10 +17,11 @@ from icalendar import Calendar
 
 from planner.exports import plan_to_gpx, plan_to_ics, plan_to_kml, route_sheet_pdf, whatsapp_text
 from planner.limits import number_en, number_id
-from planner.numbers import format_km, format_number, format_percent
+from planner.numbers import format_km, format_number, format_percent, format_short
 from planner.params import PlanningParams
 from planner.plan import Plan, decode_plan, plan_summary_text
 from planner.problem import build_problem
+from planner.scoring import VillageScore
 from planner.solution import Solution, SolveStatus
 from tests.factories import (
     REGENCY,
@@ -66,6 +67,23 @@ def test_percent_and_km() -> None:
     assert format_percent(0.125, 1) == "12,5%"
     assert format_percent(0.33) == "33%"
     assert format_km(1_687_400) == "1.687 km"
+
+
+def test_short_factors_drop_trailing_zeros() -> None:
+    """Weights read 1,5 and 0,25 and 2, as ``:g`` would print them in English."""
+    assert [format_short(w) for w in (1.5, 0.25, 2.0, 10, 100)] == ["1,5", "0,25", "2", "10",
+                                                                     "100"]
+    assert format_short(1.5, locale="en") == "1.5"
+
+
+def test_priority_explanation_writes_indonesian_numbers() -> None:
+    """The village's priority explanation (review page) reads 1.687 and 1,5."""
+    score = VillageScore(village_code="36.90.01.2001", belum_rekam=1687, turnout_type="island",
+                         turnout_rate=0.5, expected_recordings=844, weight=1.5,
+                         weight_terms=(("island", 0.5),))
+    text = score.explain_id()
+    assert text.startswith("1.687 belum rekam x kehadiran 50% (island) = 844 perkiraan rekam")
+    assert text.endswith("bobot = 1 + 0,5 (pulau) = 1,5")
 
 
 def test_limits_messages_use_the_same_numbers() -> None:
