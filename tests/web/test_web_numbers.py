@@ -156,3 +156,22 @@ def test_upload_result_counts_in_real_plurals(app, world, count, english):
     indonesian = _visible(_client(app, "koordinator").get(url).get_data(as_text=True))
     assert f"{count:,} desa disimpan".replace(",", ".") in indonesian
     assert "Batas desa: desa.gpkg" in indonesian
+
+
+def test_review_map_tells_waiting_reasons_in_english(app, world):
+    """The review map's waiting villages carry the reason in the page's language."""
+    own = world.targets["own"]
+    with app.app_context():
+        plan = dict(db.session.get(PlanVersion, own.version_id).plan)
+        plan["unscheduled"] = [{"village_code": own.kode, "desa": "Desa Uji", "kecamatan": "",
+                                "expected_recordings": 40, "weight": 1.0, "reason": {
+                                    "code": "capacity", "text_id": "Kapasitas habis",
+                                    "text_en": "No capacity left",
+                                    "what_it_would_take_id": "", "what_it_would_take_en": ""}}]
+        version_id = store_draft(regency_code=OWN, week_start=WEEK, plan=plan,
+                                 instance_id=None, created_by_id=None).id
+    url = f"/kabupaten/{OWN}/rencana/{version_id}/peta.json"
+    indonesian = _client(app, "koordinator").get(url).get_json()["unscheduled"]
+    english = _client(app, "koordinator", "en").get(url).get_json()["unscheduled"]
+    assert [w["reason"] for w in indonesian] == ["Kapasitas habis"]
+    assert [w["reason"] for w in english] == ["No capacity left"]

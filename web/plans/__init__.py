@@ -205,6 +205,11 @@ def map_json(regency_code: str, version_id: int) -> dict[str, Any]:
         labels = {r["vehicle_id"]: local_team_day(r) for r in version.plan["routes"]}
         for route in data["routes"]:
             route["label"] = labels.get(route["vehicle_id"], route["label"])
+        # the waiting villages' reasons in English too (the plan keeps both languages)
+        reasons = {str(u["village_code"]): u["reason"].get("text_en") or u["reason"]["text_id"]
+                   for u in version.plan.get("unscheduled", [])}
+        for waiting in data["unscheduled"]:
+            waiting["reason"] = reasons.get(waiting["village_code"], waiting["reason"])
     return data
 
 
