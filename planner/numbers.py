@@ -41,8 +41,8 @@ def format_number(value: int | float | Decimal | None, digits: int = 0, *,
     return text.translate(_symbol_table(locale))
 
 
-def format_short(value: float | None, max_digits: int = 2, *, locale: str = LOCALE_ID) -> str:
-    """A factor without trailing zeros, as ``:g`` would print it: ``1,5``, ``0,25``, ``2``."""
+def format_short(value: float | None, max_digits: int = 3, *, locale: str = LOCALE_ID) -> str:
+    """A factor without trailing zeros, as ``:g`` would print it: ``1,5``, ``2,125``, ``2``."""
     text = format_number(value, max_digits, locale=locale)
     if value is None or text == UNKNOWN or max_digits == 0:
         return text

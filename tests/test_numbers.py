@@ -71,8 +71,8 @@ def test_percent_and_km() -> None:
 
 def test_short_factors_drop_trailing_zeros() -> None:
     """Weights read 1,5 and 0,25 and 2, as ``:g`` would print them in English."""
-    assert [format_short(w) for w in (1.5, 0.25, 2.0, 10, 100)] == ["1,5", "0,25", "2", "10",
-                                                                     "100"]
+    assert [format_short(w) for w in (1.5, 0.25, 2.125, 2.0, 10, 100)] == [
+        "1,5", "0,25", "2,125", "2", "10", "100"]
     assert format_short(1.5, locale="en") == "1.5"
 
 
