@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # plan.py numbers its parts with this module
-    from planner.plan import Plan
+    from planner.plan import Plan, Route
 
 #: One scheduled part: (village key, date or "", arrival in s, route position, visit id).
 _Entry = tuple[str, str, int, int, str]
@@ -44,19 +44,25 @@ def part_numbers(entries: Iterable[_Entry]) -> dict[str, int]:
     return numbers
 
 
-def number_parts(plan: Plan) -> Plan:
-    """``plan`` with each part's ``chunk`` numbered in visiting order (see the module)."""
+def number_routes(routes: tuple[Route, ...]) -> tuple[Route, ...]:
+    """``routes`` with each part's ``chunk`` numbered in visiting order (see the module);
+    the same tuple when they already are."""
     numbers = part_numbers(
         (_village_key(s.village_code, s.visit_id), r.date or "", s.arrival_s, position,
          s.visit_id)
-        for position, r in enumerate(plan.routes) for s in r.stops if s.chunks > 1)
-    if all(s.chunk == numbers[s.visit_id] for r in plan.routes for s in r.stops
+        for position, r in enumerate(routes) for s in r.stops if s.chunks > 1)
+    if all(s.chunk == numbers[s.visit_id] for r in routes for s in r.stops
            if s.visit_id in numbers):
-        return plan
-    routes = tuple(replace(r, stops=tuple(
+        return routes
+    return tuple(replace(r, stops=tuple(
         replace(s, chunk=numbers[s.visit_id]) if s.visit_id in numbers else s
-        for s in r.stops)) for r in plan.routes)
-    return replace(plan, routes=routes)
+        for s in r.stops)) for r in routes)
+
+
+def number_parts(plan: Plan) -> Plan:
+    """``plan`` with its parts numbered in visiting order (a :class:`Plan` always is: its
+    constructor calls :func:`number_routes`)."""
+    return replace(plan, routes=number_routes(plan.routes))
 
 
 def number_parts_dict(plan: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import parts
 from planner.checking import CheckReport, check_routes
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.numbers import format_number
 from planner.params import PlanningParams
-from planner.parts import number_parts
 from planner.reasons import REASON_TEXTS, Reason, reason
 from planner.solution import Solution
 
@@ -103,6 +103,11 @@ class Plan:
     #: (empty for an instance that does not say).
     travel: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Parts of a big village read "bagian 1/3, 2/3, 3/3" down the week however the plan
+        # was made (decoded, read back from JSON, edited): see planner/parts.py.
+        object.__setattr__(self, "routes", parts.number_routes(self.routes))
+
 
 def _village_names(instance: Instance, built: BuiltProblem | None) -> Mapping[str, Any]:
     if built is not None:
@@ -151,7 +156,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             sched.travel_s, sched.distance_m,
                             sum(s.expected_recordings for s in stops), tuple(stops)))
     unscheduled = _unscheduled(instance, solution, built, names)
-    plan = Plan(
+    return Plan(
         name=instance.name,
         regency=str(instance.meta.get("regency")) if instance.meta.get("regency") else None,
         week_start=str(instance.meta.get("week_start")) if instance.meta.get("week_start")
@@ -167,8 +172,6 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 "time_limit_s": params.solver.time_limit_s if params else None,
                 "progress": [list(p) for p in solution.progress], "message": solution.message},
     )
-    # parts of a big village read "bagian 1/3, 2/3, 3/3" down the week (planner/parts.py)
-    return number_parts(plan)
 
 
 def _travel(instance: Instance) -> dict[str, Any]:
@@ -303,7 +306,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                                  str(why.get("text_en", "")),
                                  str(why.get("what_it_would_take_id", "")),
                                  str(why.get("what_it_would_take_en", "")))}))
-        plan = Plan(name=str(data.get("name", "")), regency=data.get("regency"),
+        return Plan(name=str(data.get("name", "")), regency=data.get("regency"),
                     week_start=data.get("week_start"), routes=routes,
                     unscheduled=tuple(unscheduled), summary=dict(data.get("summary") or {}),
                     solver=dict(data.get("solver") or {}),
@@ -313,8 +316,6 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     except (KeyError, TypeError) as exc:
         raise InputError([Problem("plan", None, None, f"rencana tidak lengkap: {exc!r}",
                                   f"incomplete plan: {exc!r}")]) from exc
-    # stored plans from before parts were numbered in visiting order read the same now
-    return number_parts(plan)
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
