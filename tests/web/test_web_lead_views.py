@@ -145,3 +145,38 @@ def test_tim_saya_marks_today(app, two_weeks, monkeypatch):
     own, field, _api = _pages(app, two_weeks)
     assert own.count("Hari ini ·") == 1
     assert field.count("Hari ini ·") == 1
+
+
+def test_edit_notes_name_the_part_the_pages_show():
+    """Removing the solver's part 3, visited first, says "(bagian 1/3)" as the pages do."""
+    from planner.params import PlanningParams
+    from planner.plan import decode_plan, plan_to_dict
+    from planner.problem import build_problem
+    from planner.solution import Solution, SolveStatus
+    from tests.factories import (
+        REGENCY,
+        harbours_frame,
+        make_team,
+        make_village,
+        offices_frame,
+        teams_frame,
+        villages_frame,
+    )
+    from web.services.plan_edits import Edit, apply_to_routes
+
+    built = build_problem(
+        villages_frame(make_village("36.90.01.2001", stop_lon=106.02, desa="Sukamaju",
+                                    belum_rekam=600)),
+        teams=teams_frame(make_team("a")), offices=offices_frame(), harbours=harbours_frame(),
+        regency=REGENCY, week_start=WEEK, params=PlanningParams())
+    index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}
+    ids = [v.vehicle_id for v in built.instance.vehicles]
+    routes: list[tuple[int, ...]] = [() for _ in ids]
+    for i, part in enumerate((3, 1, 2)):
+        routes[ids.index(f"a@{(WEEK + timedelta(days=i)).isoformat()}")] = (
+            index[f"36.90.01.2001#{part}"],)
+    plan = plan_to_dict(decode_plan(built.instance, Solution(
+        routes=tuple(routes), status=SolveStatus.FEASIBLE), built=built))
+    _routes, _pinned, note = apply_to_routes(plan, built.instance,
+                                             Edit(action="remove", visit_id="36.90.01.2001#3"))
+    assert note.startswith("keluarkan Desa Sukamaju (bagian 1/3) dari ")
