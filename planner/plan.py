@@ -401,7 +401,7 @@ def plan_summary_text(plan: Plan) -> str:
             lines.append(f"{r.date} {r.team_name}: tidak ada kunjungan / no stops")
             continue
         lines.append(f"{r.date} {r.team_name}: {len(r.stops)} desa, {_clock(r.start_s)}-"
-                     f"{_clock(r.end_s)}, perjalanan {r.travel_s // 60} menit, "
+                     f"{_clock(r.end_s)}, perjalanan {_id_number(r.travel_s // 60)} menit, "
                      f"perkiraan rekam {_id_number(r.expected_recordings)}")
         for s in r.stops:
             chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
@@ -413,7 +413,7 @@ def plan_summary_text(plan: Plan) -> str:
               f"{_id_number(sm['expected_recordings'])} perkiraan rekam, perjalanan "
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{_id_number(round(sm['distance_m'] / 1000))} km; hari-tim terpakai "
-              f"{sm['team_days_used']}/{sm['team_days']}"]
+              f"{_id_number(sm['team_days_used'])}/{_id_number(sm['team_days'])}"]
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "
@@ -426,11 +426,12 @@ def plan_summary_text(plan: Plan) -> str:
                      "estimated from straight-line distances")
     for flag, name in (("remote", "terpencil"), ("border", "perbatasan"), ("island", "pulau")):
         if f"{flag}_villages_visited" in sm:
-            lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "
-                         f"{sm[f'{flag}_villages_with_backlog']} dikunjungi; "
+            lines.append(f"  desa {name}: {_id_number(sm[f'{flag}_villages_visited'])} dari "
+                         f"{_id_number(sm[f'{flag}_villages_with_backlog'])} dikunjungi; "
                          f"{round(100 * sm[f'{flag}_recordings_share'])}% dari perkiraan rekam")
     if plan.unscheduled:
-        lines += ["", f"Belum dijadwalkan / waiting: {plan.summary['villages_unscheduled']} desa"
+        lines += ["", "Belum dijadwalkan / waiting: "
+                  f"{_id_number(plan.summary['villages_unscheduled'])} desa"
                   " (tanpa desa yang tidak punya sisa / not counting villages with none left)"]
         by_code: dict[str, int] = {}
         for u in plan.unscheduled:

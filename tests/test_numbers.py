@@ -139,3 +139,10 @@ def test_cli_summary_writes_indonesian_numbers(big_plan: Plan) -> None:
     text = plan_summary_text(big_plan)
     assert "perkiraan rekam 1.687" in text
     assert "1687" not in text
+    province = replace(big_plan, summary={**big_plan.summary, "team_days_used": 1000,
+                                          "team_days": 1250, "island_villages_visited": 1200,
+                                          "island_villages_with_backlog": 4321,
+                                          "island_recordings_share": 0.5})
+    text = plan_summary_text(province)
+    assert "hari-tim terpakai 1.000/1.250" in text
+    assert "desa pulau: 1.200 dari 4.321 dikunjungi; 50%" in text
