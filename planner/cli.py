@@ -183,7 +183,8 @@ def _solve_with_bar(solve: Callable[..., Any], time_limit_s: float) -> Any:
         thread.start()
 
         def progress(elapsed_s: float, prize: int, travel_s: int) -> None:
-            bar.update(task, best=f"terbaik/best prize {prize:,}  travel {travel_s // 60} min")
+            bar.update(task, best=f"terbaik/best prize {_id_int(prize)}  "
+                                             f"travel {_id_int(travel_s // 60)} min")
 
         try:
             result = solve(progress)
@@ -248,7 +249,9 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
 
 def _id_int(n: int) -> str:
     """``1.687``: a whole number as Indonesian text writes it."""
-    return f"{n:,}".replace(",", ".")
+    from planner.numbers import format_number
+
+    return format_number(n)
 
 
 def _plan_all(dataset: Any, params: Any, *, week: date, jobs: int, out: Path,
@@ -270,7 +273,7 @@ def _plan_all(dataset: Any, params: Any, *, week: date, jobs: int, out: Path,
             click.echo(f"[{finished}/{total}] {outcome.regency}: "
                        f"{_id_int(int(s.get('expected_recordings', 0)))} perkiraan rekam, "
                        f"{_id_int(int(s.get('stops', 0)))} kunjungan "
-                       f"({outcome.wall_s:,.0f} s)")
+                       f"({_id_int(round(outcome.wall_s))} s)")
         else:
             click.echo(f"[{finished}/{total}] {outcome.regency}: GAGAL / FAILED: "
                        f"{outcome.error}")
@@ -413,7 +416,7 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
     def progress(step: SimulationStep) -> None:
         # stderr, so the table on stdout stays machine-readable
         click.echo(f"minggu {step.week}/{step.weeks}: {step.policy} {step.regency} "
-                   f"({step.index}/{step.total}) · {time.monotonic() - started:,.0f} s",
+                   f"({step.index}/{step.total}) · {_id_int(round(time.monotonic() - started))} s",
                    err=True)
 
     from planner.simulation.engine import resolve_regencies

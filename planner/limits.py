@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.errors import Problem
+from planner.numbers import format_number
 
 #: Excel's own limits: a sheet never has more columns, a cell never more characters.
 XLSX_MAX_COLUMNS = 16_384
@@ -53,12 +54,12 @@ COMMAND_LINE_LIMITS = ReadLimits(max_rows=200_000, max_cells=20_000_000,
 
 def number_id(n: int) -> str:
     """A whole number as Indonesians write it: ``5.000``."""
-    return f"{n:,}".replace(",", ".")
+    return format_number(n)
 
 
 def number_en(n: int) -> str:
     """A whole number as English readers write it: ``5,000``."""
-    return f"{n:,}"
+    return format_number(n, locale="en")
 
 
 def too_large(source: str, found: int | None, limit: int, what_id: str, what_en: str, *,

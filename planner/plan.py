@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import parts
 from planner.checking import CheckReport, check_routes
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
+from planner.numbers import format_number
 from planner.params import PlanningParams
 from planner.reasons import REASON_TEXTS, Reason, reason
 from planner.solution import Solution
@@ -103,6 +105,11 @@ class Plan:
     #: Where the travel times came from: ``{"source": "roads" | "estimate" | "osrm", ...}``
     #: (empty for an instance that does not say).
     travel: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Parts of a big village read "bagian 1/3, 2/3, 3/3" down the week however the plan
+        # was made (decoded, read back from JSON, edited): see planner/parts.py.
+        object.__setattr__(self, "routes", parts.number_routes(self.routes))
 
 
 def _village_names(instance: Instance, built: BuiltProblem | None) -> Mapping[str, Any]:
@@ -399,7 +406,7 @@ def plan_summary_text(plan: Plan) -> str:
             lines.append(f"{r.date} {r.team_name}: tidak ada kunjungan / no stops")
             continue
         lines.append(f"{r.date} {r.team_name}: {len(r.stops)} desa, {_clock(r.start_s)}-"
-                     f"{_clock(r.end_s)}, perjalanan {r.travel_s // 60} menit, "
+                     f"{_clock(r.end_s)}, perjalanan {_id_number(r.travel_s // 60)} menit, "
                      f"perkiraan rekam {_id_number(r.expected_recordings)}")
         for s in r.stops:
             chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
@@ -411,7 +418,7 @@ def plan_summary_text(plan: Plan) -> str:
               f"{_id_number(sm['expected_recordings'])} perkiraan rekam, perjalanan "
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{_id_number(round(sm['distance_m'] / 1000))} km; hari-tim terpakai "
-              f"{sm['team_days_used']}/{sm['team_days']}"]
+              f"{_id_number(sm['team_days_used'])}/{_id_number(sm['team_days'])}"]
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "
@@ -424,11 +431,12 @@ def plan_summary_text(plan: Plan) -> str:
                      "estimated from straight-line distances")
     for flag, name in (("remote", "terpencil"), ("border", "perbatasan"), ("island", "pulau")):
         if f"{flag}_villages_visited" in sm:
-            lines.append(f"  desa {name}: {sm[f'{flag}_villages_visited']} dari "
-                         f"{sm[f'{flag}_villages_with_backlog']} dikunjungi; "
+            lines.append(f"  desa {name}: {_id_number(sm[f'{flag}_villages_visited'])} dari "
+                         f"{_id_number(sm[f'{flag}_villages_with_backlog'])} dikunjungi; "
                          f"{round(100 * sm[f'{flag}_recordings_share'])}% dari perkiraan rekam")
     if plan.unscheduled:
-        lines += ["", f"Belum dijadwalkan / waiting: {plan.summary['villages_unscheduled']} desa"
+        lines += ["", "Belum dijadwalkan / waiting: "
+                  f"{_id_number(plan.summary['villages_unscheduled'])} desa"
                   " (tanpa desa yang tidak punya sisa / not counting villages with none left)"]
         by_code: dict[str, int] = {}
         for u in plan.unscheduled:
@@ -441,4 +449,4 @@ def plan_summary_text(plan: Plan) -> str:
 
 def _id_number(n: int) -> str:
     """``1.687``: a whole number as Indonesian text writes it."""
-    return f"{n:,}".replace(",", ".")
+    return format_number(n)

@@ -7,13 +7,14 @@ from typing import Any
 import pandas as pd
 
 from planner.dataset import Dataset
+from planner.numbers import format_number
 
 _FLAGS = ("island", "border", "coastal", "remote")
 
 
 def _fmt(n: float) -> str:
     """Whole number with Indonesian thousands separators (1.234.567)."""
-    return f"{int(n):,}".replace(",", ".")
+    return format_number(int(n))
 
 
 def inspect_summary(dataset: Dataset, classified: pd.DataFrame) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planner.numbers import format_number, format_percent, format_short
 from planner.params import TURNOUT_TYPES, ScoringParams, ServiceParams, TurnoutModelParams
 from planner.turnout_model import VillageTurnout, village_turnout
 
@@ -49,19 +50,23 @@ class VillageScore:
 
     def explain_id(self) -> str:
         """Explanation in Bahasa Indonesia."""
-        terms = " + ".join(f"{w:g} ({_FLAG_NAMES_ID[f]})" for f, w in self.weight_terms)
+        terms = " + ".join(f"{format_short(w)} ({_FLAG_NAMES_ID[f]})"
+                           for f, w in self.weight_terms)
         weight = f"1 + {terms}" if terms else "1"
         m = self.model
         if m is not None:
-            repeat = (f" x {m.repeat_decay:g}^{m.earlier_visits} (kunjungan ke-"
+            repeat = (f" x {format_short(m.repeat_decay)}^{m.earlier_visits} (kunjungan ke-"
                       f"{m.earlier_visits + 1})" if m.earlier_visits else "")
-            return (f"{self.belum_rekam} belum rekam - {m.never_come:.0%} tidak pernah datang = "
-                    f"{m.pool} bisa datang x kehadiran {self.turnout_rate:.0%} "
-                    f"({self.turnout_type}){repeat} = {self.expected_recordings} datang "
-                    f"(rata-rata); bobot = {weight} = {self.weight:g}")
-        return (f"{self.belum_rekam} belum rekam x kehadiran {self.turnout_rate:.0%} "
-                f"({self.turnout_type}) = {self.expected_recordings} perkiraan rekam; "
-                f"bobot = {weight} = {self.weight:g}")
+            return (f"{format_number(self.belum_rekam)} belum rekam - "
+                    f"{format_percent(m.never_come)} tidak pernah datang = "
+                    f"{format_number(m.pool)} bisa datang x kehadiran "
+                    f"{format_percent(self.turnout_rate)} ({self.turnout_type}){repeat} = "
+                    f"{format_number(self.expected_recordings)} datang (rata-rata); "
+                    f"bobot = {weight} = {format_short(self.weight)}")
+        return (f"{format_number(self.belum_rekam)} belum rekam x kehadiran "
+                f"{format_percent(self.turnout_rate)} ({self.turnout_type}) = "
+                f"{format_number(self.expected_recordings)} perkiraan rekam; "
+                f"bobot = {weight} = {format_short(self.weight)}")
 
     def explain_en(self) -> str:
         """Explanation in English."""

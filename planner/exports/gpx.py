@@ -21,12 +21,14 @@ from planner.exports._common import (
     team_name,
     team_routes,
 )
+from planner.numbers import format_number
 from planner.plan import Plan, Stop
 
 
 def _description(stop: Stop) -> str:
     return (f"Kec. {stop.kecamatan}; tiba {clock(stop.arrival_s)}, selesai "
-            f"{clock(stop.departure_s)} WIB; perkiraan {stop.expected_recordings} orang")
+            f"{clock(stop.departure_s)} WIB; perkiraan "
+            f"{format_number(stop.expected_recordings)} orang")
 
 
 def plan_to_gpx(plan: Plan, team_id: str, *, depots: Depots | None = None) -> str:

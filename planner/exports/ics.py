@@ -14,6 +14,7 @@ from planner.exports._common import (
     team_name,
     team_routes,
 )
+from planner.numbers import format_number
 from planner.plan import Plan
 
 PRODID = "-//Jemput Bola//Rencana perekaman KTP-el//ID"
@@ -52,7 +53,7 @@ def plan_to_ics(plan: Plan, team_id: str, *, stamp: datetime | None = None) -> b
                 event.add("geo", (s.lat, s.lon))
             event.add("description", (
                 f"Tim: {name}\nUrutan: {s.sequence}\nKode desa: {s.village_code or s.visit_id}\n"
-                f"Perkiraan rekam: {s.expected_recordings} orang"))
+                f"Perkiraan rekam: {format_number(s.expected_recordings)} orang"))
             cal.add_component(event)
     cal.add_missing_timezones()
     return bytes(cal.to_ical())

@@ -15,6 +15,7 @@ from planner.exports._common import (
     team_name,
     team_routes,
 )
+from planner.numbers import format_number
 from planner.plan import Plan
 
 
@@ -40,7 +41,7 @@ def plan_to_kml(plan: Plan, team_id: str, *, depots: Depots | None = None) -> st
                 name=f"{s.sequence}. {stop_label(s)}{chunk_text(s)}", coords=[(s.lon, s.lat)],
                 description=(f"Kec. {s.kecamatan}\nTiba {clock(s.arrival_s)} WIB, selesai "
                              f"{clock(s.departure_s)} WIB\nPerkiraan rekam: "
-                             f"{s.expected_recordings} orang"))
+                             f"{format_number(s.expected_recordings)} orang"))
             point.extendeddata.newdata("village_code", s.village_code or s.visit_id)
             point.extendeddata.newdata("sequence", str(s.sequence))
             point.extendeddata.newdata("expected", str(s.expected_recordings))

@@ -25,6 +25,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus import TableStyle as RLTableStyle
 
 from planner.exports._common import chunk_text, clock, day_text, stop_label, team_name, team_routes
+from planner.numbers import format_number
 from planner.plan import Plan, Route
 
 _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
@@ -80,9 +81,9 @@ def _day_table(route: Route, cell: Callable[[str, str], Paragraph], regular: str
     for s in route.stops:
         rows.append([str(s.sequence), clock(s.arrival_s), clock(s.departure_s),
                      cell(stop_label(s) + chunk_text(s), "cell"), cell(s.kecamatan, "cell"),
-                     str(s.expected_recordings), "", ""])
-    rows.append(["", "", "", cell("Jumlah", "head"), "", str(route.expected_recordings), "",
-                 ""])
+                     format_number(s.expected_recordings), "", ""])
+    rows.append(["", "", "", cell("Jumlah", "head"), "",
+                 format_number(route.expected_recordings), "", ""])
     table = Table(rows, colWidths=[w * mm for w in _WIDTHS_MM], repeatRows=1, hAlign="LEFT")
     table.setStyle(RLTableStyle([
         ("FONT", (0, 0), (-1, -1), regular, 8.5),

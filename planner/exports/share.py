@@ -13,6 +13,7 @@ from planner.exports._common import (
     stop_label,
     team_name,
 )
+from planner.numbers import format_number
 from planner.plan import Plan, Stop
 
 WHATSAPP_URL = "https://wa.me/?text="
@@ -54,12 +55,13 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
         kec = f", Kec. {s.kecamatan}" if s.kecamatan else ""
         lines.append(f"{s.sequence}. {clock(s.arrival_s)}-{clock(s.departure_s)} "
                      f"{stop_label(s)}{chunk_text(s)}{kec}: perkiraan "
-                     f"{s.expected_recordings} orang")
+                     f"{format_number(s.expected_recordings)} orang")
         link = navigation_links(s).get("google_maps")
         if link:
             lines.append(f"   {link}")
     lines += [f"Kembali ke kantor {clock(route.end_s)} WIB", "",
-              f"Total: {len(route.stops)} kunjungan, perkiraan {route.expected_recordings} "
+              f"Total: {format_number(len(route.stops))} kunjungan, perkiraan "
+              f"{format_number(route.expected_recordings)} "
               "orang direkam."]
     return "\n".join(lines)
 

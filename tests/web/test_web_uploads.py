@@ -134,7 +134,9 @@ def test_missing_required_file_is_reported(app, coordinator):
                             content_type="multipart/form-data",
                             follow_redirects=True).get_data(as_text=True)
     assert "Data ditolak" in body
-    assert "villages" in body
+    # named as the clerk knows the file, not by its internal key
+    assert "<td>Batas desa</td>" in body
+    assert "villages" not in body
 
 
 def test_wrong_file_type_is_refused_by_the_form(app, coordinator):

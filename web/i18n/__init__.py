@@ -6,17 +6,14 @@ The templates are written in Indonesian (the msgids); ``translations/en`` holds 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from planner.numbers import format_number
 from web.extensions import babel
 
 bp = Blueprint("i18n", __name__)
@@ -56,27 +53,9 @@ def init_app(app: Flask) -> None:
 
 
 def number(value: Any, digits: int = 0) -> str:
-    """1.234,5 in Indonesian, 1,234.5 in English; a dash when unknown.
-
-    The same text as Babel's ``format_decimal(value, "#,##0.0…")`` (half-even rounding of
-    the decimal value), without parsing the pattern on every call: pages print hundreds of
-    numbers."""
-    if value is None:
-        return "–"
-    try:
-        exact = value if isinstance(value, int | Decimal) else Decimal(str(value))
-        text = f"{exact:,.{int(digits)}f}"
-    except (InvalidOperation, TypeError, ValueError):
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern)
-    return text.translate(_symbol_table(str(get_locale() or "id")))
-
-
-@lru_cache(maxsize=16)
-def _symbol_table(locale_name: str) -> dict[int, str]:
-    """Python's grouping comma and decimal point → the locale's symbols."""
-    locale = Locale.parse(locale_name)
-    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+    """1.234,5 in Indonesian, 1,234.5 in English; a dash when unknown (the ``number``
+    filter of every template: the same text as the planner's PDF, WhatsApp and CLI)."""
+    return format_number(value, digits, locale=str(get_locale() or "id"))
 
 
 def day(value: date | None) -> str:

@@ -118,3 +118,6 @@ class PlanVersion(db.Model):  # type: ignore[name-defined,misc]
     #: What made this version: ``solver``, ``edit`` (with ``note`` saying which) or ``reoptimise``.
     origin: Mapped[str] = mapped_column(String(20), default="solver")
     note: Mapped[str] = mapped_column(String(300), default="")
+    #: The same as data (web/services/version_notes.py), so each reader gets it in their own
+    #: language; empty on versions stored before it existed, which show ``note`` as written.
+    note_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

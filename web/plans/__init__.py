@@ -17,6 +17,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from planner.parts import number_parts_dict
 from web.forms import required
 from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
@@ -48,6 +49,7 @@ from web.services.review import (
     village_flags,
     week_head,
 )
+from web.services.version_notes import note_text
 
 bp = Blueprint("plans", __name__, url_prefix="/kabupaten/<regency_code>/rencana")
 
@@ -89,6 +91,12 @@ def origin_label(origin: str) -> str:
     """What made a version, in the page's language."""
     return {"solver": _("perencana otomatis"), "edit": _("ubahan tangan"),
             "reoptimise": _("optimalkan ulang")}.get(origin, origin)
+
+
+@bp.app_template_global("version_note")
+def version_note(version: Any) -> str:
+    """What made a version, in the page's language: its note (kept as data) or its origin."""
+    return note_text(version.note_data, version.note) or origin_label(version.origin)
 
 
 class PlanForm(FlaskForm):
@@ -160,7 +168,7 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
             conflict: str = "", status: int = 200) -> tuple[str, int]:
     version = require_version(version_id, regency_code=regency_code)
     regency = require_regency(regency_code)
-    plan = version.plan
+    plan = number_parts_dict(version.plan)  # parts in visiting order (planner/parts.py)
     can_edit = can_write_regency(regency_code)
     flags = village_flags(regency_code)
     days = team_days(plan)
@@ -197,6 +205,11 @@ def map_json(regency_code: str, version_id: int) -> dict[str, Any]:
         labels = {r["vehicle_id"]: local_team_day(r) for r in version.plan["routes"]}
         for route in data["routes"]:
             route["label"] = labels.get(route["vehicle_id"], route["label"])
+        # the waiting villages' reasons in English too (the plan keeps both languages)
+        reasons = {str(u["village_code"]): u["reason"].get("text_en") or u["reason"]["text_id"]
+                   for u in version.plan.get("unscheduled", [])}
+        for waiting in data["unscheduled"]:
+            waiting["reason"] = reasons.get(waiting["village_code"], waiting["reason"])
     return data
 
 
@@ -226,7 +239,8 @@ def edit(regency_code: str, version_id: int) -> Response | tuple[str, int]:
         return _review(regency_code, version_id, violations=outcome.result.violations,
                        status=422)
     flash(_("Perubahan disimpan sebagai versi %(n)s (draf): %(note)s",
-            n=outcome.version.version, note=outcome.result.note), "success")
+            n=outcome.version.version,
+            note=note_text(outcome.version.note_data, outcome.result.note)), "success")
     return redirect(url_for("plans.review", regency_code=regency_code,
                             version_id=outcome.version.id) + "#rute")
 

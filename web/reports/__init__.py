@@ -20,9 +20,9 @@ from web.services.field_contacts import contact_of, planned_villages, save_conta
 from web.services.field_reports import (
     NIK_LIKE,
     regency_reports,
+    report_parts,
     unreachable_villages,
     village_names,
-    visit_part,
 )
 from web.services.never_come import accept_never_come, never_come_view
 from web.services.progress import regency_progress
@@ -66,7 +66,7 @@ def index(regency_code: str) -> str:
         report_villages=village_names({r.village_id for r in reports}),
         teams={t.id: t for t in list_teams(regency_code)},
         planned=planned_villages(regency_code), can_edit=can_write_regency(regency_code),
-        visit_part=visit_part)
+        report_parts=report_parts(reports))
 
 
 @bp.post("/kehadiran")

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from planner.parts import number_parts_dict
 from planner.scoring import turnout_for
 from web.extensions import db
 from web.models import (
@@ -332,6 +333,29 @@ def visit_part(visit_id: str) -> int:
     """The part of a village a visit id names (``36.90.02.2016#3`` → 3)."""
     _code, _sep, part = visit_id.partition("#")
     return int(part) if part.isdigit() else 1
+
+
+def report_parts(reports: list[FieldReport]) -> dict[int, str]:
+    """report id -> ``"2/3"`` for a report of a part of a big village: the part as the team
+    lead's pages number it (visiting order in the report's plan, planner/parts.py), not the
+    solver's number in the visit id."""
+    wanted = {r.plan_version_id for r in reports if r.plan_version_id and "#" in r.visit_id}
+    labels: dict[tuple[int, str], str] = {}
+    for version in (db.session.scalars(select(PlanVersion).where(PlanVersion.id.in_(wanted)))
+                    if wanted else ()):
+        for route in number_parts_dict(version.plan).get("routes", []):
+            for stop in route.get("stops", []):
+                if int(stop.get("chunks") or 1) > 1:
+                    labels[(version.id, str(stop["visit_id"]))] = \
+                        f"{stop['chunk']}/{stop['chunks']}"
+    out: dict[int, str] = {}
+    for r in reports:
+        found = labels.get((r.plan_version_id or 0, r.visit_id))
+        if found is None and visit_part(r.visit_id) > 1:
+            found = str(visit_part(r.visit_id))  # its plan is gone: the visit id's number
+        if found:
+            out[r.id] = found
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,19 @@ from sqlalchemy import select
 
 from planner.errors import InputError, ParameterError
 from planner.exports import navigation_links, whatsapp_text, whatsapp_url
+from planner.parts import number_parts_dict
 from planner.plan import Stop, plan_from_dict
 from web.extensions import db
 from web.i18n import TIMEZONE_NAMES
-from web.models import PlanStatus, PlanVersion, Regency, Team, Village, VillageContact
+from web.models import PlanVersion, Regency, Team, Village, VillageContact
 from web.models.base import utcnow
 from web.services.field_reports import (
     active_reports_by_stop,
     report_dict,
     unreachable_villages,
-    week_monday,
 )
 from web.services.plan_edits import WEEKDAYS_ID, clock
+from web.services.published import lead_version
 
 _STOP_FIELDS = tuple(f.name for f in fields(Stop))
 
@@ -33,16 +34,12 @@ def local_today(regency: Regency) -> date:
     return datetime.now(ZoneInfo(regency.timezone)).date()
 
 
-def schedule_version(regency_code: str, today: date) -> PlanVersion | None:
-    """The published plan of this week; else the nearest later, else the latest earlier."""
-    published = list(db.session.scalars(select(PlanVersion).where(
-        PlanVersion.regency_code == regency_code, PlanVersion.status == PlanStatus.PUBLISHED)
-        .order_by(PlanVersion.week_start)))
-    monday = week_monday(today)
-    for version in published:
-        if version.week_start >= monday:
-            return version
-    return published[-1] if published else None
+def schedule_version(regency_code: str, today: date,
+                     team_code: str | None = None) -> PlanVersion | None:
+    """The published plan the team lead sees (:func:`web.services.published.lead_version`:
+    this week until the team's last team-day of it is past, then the next week)."""
+    head = lead_version(regency_code, today, team_code)
+    return None if head is None else db.session.get(PlanVersion, head.id)
 
 
 def _day_label(day: date) -> str:
@@ -55,7 +52,7 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
     assert regency is not None
     today = today or local_today(regency)
     tz_name = TIMEZONE_NAMES.get(regency.timezone, regency.timezone)
-    version = schedule_version(team.regency_code, today)
+    version = schedule_version(team.regency_code, today, team.code)
     out: dict[str, Any] = {
         "team": {"id": team.id, "code": team.code, "name": team.name},
         "regency": {"code": regency.code, "name": regency.name, "timezone": tz_name},
@@ -66,8 +63,9 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
     out["version"] = {"id": version.id, "version": version.version,
                       "week_start": version.week_start.isoformat(),
                       "week_label": _day_label(version.week_start)}
-    routes = [r for r in version.plan.get("routes", []) if r.get("team_id") == team.code
-              and r.get("stops")]
+    # parts of a big village numbered in visiting order, as on every page (planner/parts.py)
+    routes = [r for r in number_parts_dict(version.plan).get("routes", [])
+              if r.get("team_id") == team.code and r.get("stops")]
     codes = {s["village_code"] for r in routes for s in r["stops"] if s.get("village_code")}
     villages = {v.kode: v for v in db.session.scalars(
         select(Village).where(Village.kode.in_(codes)))} if codes else {}

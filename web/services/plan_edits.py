@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.instance import Instance
 from planner.instance_io import instance_from_dict
+from planner.parts import number_parts_dict
 from planner.plan import PlanRoutes, check_plan
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
@@ -95,15 +96,25 @@ def load_instance(data: dict[str, Any]) -> Instance:
     return instance_from_dict(data)
 
 
-def _village_name(instance: Instance, visit_id: str) -> str:
+def _village_name(instance: Instance, visit_id: str,
+                  shown_parts: Mapping[str, int] | None = None) -> str:
     names = instance.meta.get("villages", {})
     visit = next((v for v in instance.visits if v.visit_id == visit_id), None)
     code = visit.village_code if visit else visit_id.split("#")[0]
     info = names.get(code, {}) if isinstance(names, Mapping) else {}
     name = str(info.get("desa") or code)
     if visit is not None and visit.chunks > 1:
-        name += f" (bagian {visit.chunk}/{visit.chunks})"
+        # the part as the pages number it (visiting order, planner/parts.py) when it is
+        # on a route; the problem's number for a part still waiting
+        part = (shown_parts or {}).get(visit_id, visit.chunk)
+        name += f" (bagian {part}/{visit.chunks})"
     return f"Desa {name}"
+
+
+def _shown_parts(plan: Mapping[str, Any]) -> dict[str, int]:
+    """visit id -> the part number the pages show for each visit on a route."""
+    return {str(s["visit_id"]): int(s.get("chunk") or 1)
+            for r in number_parts_dict(plan)["routes"] for s in r["stops"]}
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -241,7 +252,7 @@ def apply_to_routes(plan: Mapping[str, Any], instance: Instance, edit: Edit
         return routes, pinned, (f"tambah {_village_name(instance, visit.visit_id)} ke "
                                 f"{labels[edit.vehicle_id]}")
     source = _find(routes, edit.visit_id)
-    name = _village_name(instance, edit.visit_id)
+    name = _village_name(instance, edit.visit_id, _shown_parts(plan))
     if edit.action == "pin":
         pinned.add(edit.visit_id)
         return routes, pinned, f"sematkan {name} ke {labels[source]}"
@@ -340,7 +351,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
     result["summary"] = summarise(routes, unscheduled, report, flags,
                                   base=plan.get("summary", {}))
     result["solver"] = {**plan.get("solver", {}), "edited": True}
-    return result
+    # a moved part keeps its visit id; its label follows the new visiting order
+    return number_parts_dict(result)
 
 
 def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], report: Any,

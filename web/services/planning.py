@@ -39,6 +39,7 @@ from web.services.field_schedule import local_today
 from web.services.never_come import turnout_model_params
 from web.services.plans import published_version, store_draft, store_instance
 from web.services.turnout import service_params
+from web.services.version_notes import job_note_data
 
 log = logging.getLogger(__name__)
 
@@ -457,7 +458,8 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
                                   created_by_id=job.created_by_id,
                                   based_on_id=base.id if base else None,
                                   origin="reoptimise" if base else "solver",
-                                  note=f"tugas perencanaan #{job_id}")
+                                  note=f"tugas perencanaan #{job_id}",
+                                  note_data=job_note_data(job_id))
     except Exception as exc:
         db.session.rollback()
         log.exception("planning job %s could not store its plan", job_id)

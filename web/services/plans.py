@@ -67,7 +67,7 @@ def store_instance(regency_code: str, week_start: date, data: dict[str, Any]) ->
 def store_draft(*, regency_code: str, week_start: date, plan: dict[str, Any],
                 instance_id: int | None, created_by_id: int | None,
                 based_on_id: int | None = None, origin: str = "solver",
-                note: str = "") -> PlanVersion:
+                note: str = "", note_data: dict[str, Any] | None = None) -> PlanVersion:
     """A new draft version numbered after the week's last one (committed)."""
     ensure_week(regency_code, week_start)
     for _attempt in range(3):
@@ -77,7 +77,7 @@ def store_draft(*, regency_code: str, week_start: date, plan: dict[str, Any],
         version = PlanVersion(regency_code=regency_code, week_start=week_start, version=number,
                               status=PlanStatus.DRAFT, plan=plan, based_on_id=based_on_id,
                               created_by_id=created_by_id, instance_id=instance_id,
-                              origin=origin, note=note[:300])
+                              origin=origin, note=note[:300], note_data=note_data)
         db.session.add(version)
         try:
             db.session.commit()

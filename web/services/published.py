@@ -12,11 +12,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
+from planner.parts import number_parts_dict
 from web.extensions import db
 from web.models import PlanStatus, PlanVersion
 from web.services.plan_edits import team_day_label
@@ -75,9 +77,56 @@ def latest_published_head(regency_code: str) -> PublishedVersion | None:
     return None if row is None else PublishedVersion(*row)
 
 
+#: A week's team-days lie within its seven days (a tour's nights included), so a version
+#: that started this long before today has no team-day left.
+_WEEK_SPAN = timedelta(days=7)
+
+
+def _last_team_days(plan: dict[str, Any], week_start: date) -> dict[str | None, date]:
+    """team code -> the date of its last team-day in the plan; ``None`` -> the plan's last."""
+    last: dict[str | None, date] = {}
+    for route in plan.get("routes") or []:
+        if not route.get("date"):
+            continue
+        day = date.fromisoformat(str(route["date"]))
+        for key in (str(route.get("team_id")), None):
+            if key not in last or day > last[key]:
+                last[key] = day
+    last.setdefault(None, week_start + timedelta(days=6))
+    return last
+
+
+def lead_version(regency_code: str, today: date,
+                 team_code: str | None = None) -> PublishedVersion | None:
+    """The published week a team lead sees, on every one of their pages ("Tim saya", the
+    field page, its offline copy): this week's plan until the team's last team-day of it is
+    past, then the next published week; with nothing ahead, the latest week published.
+
+    ``team_code=None`` takes the last team-day of any team.  The team-days are read once per
+    version and process (:func:`cached_for_version`).
+    """
+    rows = [PublishedVersion(*row) for row in db.session.execute(select(
+        PlanVersion.id, PlanVersion.regency_code, PlanVersion.week_start, PlanVersion.version,
+        PlanVersion.created_at).where(
+        PlanVersion.regency_code == regency_code, PlanVersion.status == PlanStatus.PUBLISHED,
+        PlanVersion.week_start > today - _WEEK_SPAN - _WEEK_SPAN)
+        .order_by(PlanVersion.week_start, PlanVersion.version))]
+    for version in rows:
+        last = cached_for_version(version.id, version.created_at, "last_team_days",
+                                  partial(_read_last_team_days, version))
+        if last.get(team_code, last[None]) >= today:
+            return version
+    return latest_published_head(regency_code)
+
+
+def _read_last_team_days(version: PublishedVersion) -> dict[str | None, date]:
+    plan = db.session.scalar(select(PlanVersion.plan).where(PlanVersion.id == version.id))
+    return _last_team_days(plan or {}, version.week_start)
+
+
 def _by_team(plan: dict[str, Any]) -> dict[str, TeamRoutes]:
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for route in plan["routes"]:
+    for route in number_parts_dict(plan)["routes"]:
         grouped.setdefault(str(route["team_id"]), []).append(route)
     return {team: TeamRoutes(tuple(r for r in routes if r["stops"]),
                              {r["vehicle_id"]: team_day_label(r) for r in routes})

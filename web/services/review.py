@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from planner.parts import number_parts_dict
 from web.extensions import db
 from web.models import PlanVersion, PlanWeek, User, Village
 from web.services.plan_edits import (
@@ -21,6 +22,7 @@ from web.services.plan_edits import (
     team_day_label,
 )
 from web.services.plans import ensure_week, instance_data, store_draft
+from web.services.version_notes import note_data_for_edit
 
 #: Route colours; ``.c0`` … ``.c23`` in app.css use the same.
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
@@ -121,7 +123,7 @@ def map_data(version: PlanVersion) -> dict[str, Any]:
             code = str(s.get("village_code") or s["visit_id"])
             nth[code] = nth.get(code, 0) + 1
             visit_number[s["visit_id"]] = nth[code]
-    for r in version.plan["routes"]:
+    for r in number_parts_dict(version.plan)["routes"]:
         if not r["stops"]:
             continue
         colour = colours[str(r["team_id"])]
@@ -174,7 +176,8 @@ def edit_version(version: PlanVersion, edit: Edit, *, user: User | None,
     draft = store_draft(regency_code=version.regency_code, week_start=version.week_start,
                         plan=result.plan, instance_id=version.instance_id,
                         created_by_id=user.id if user else None, based_on_id=version.id,
-                        origin="edit", note=note)
+                        origin="edit", note=note,
+                        note_data=note_data_for_edit(version.plan, result.plan, routes, edit))
     return EditOutcome(result, draft)
 
 

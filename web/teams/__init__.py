@@ -25,8 +25,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from web.extensions import db
 from web.forms import required
-from web.models import Team
+from web.models import Regency, Team
 from web.scoping import can_write_regency, require_regency, require_team
 from web.services.days_off import (
     DayOffError,
@@ -35,11 +36,12 @@ from web.services.days_off import (
     list_days_off,
     remove_day_off,
 )
+from web.services.field_schedule import local_today
 from web.services.plan_edits import clock
 from web.services.planning import planning_today
 from web.services.published import (
     cached_for_version,
-    latest_published_head,
+    lead_version,
     published_team_routes,
 )
 from web.services.teams import TeamData, list_teams, offices_of, save_team, team_leads_of
@@ -148,7 +150,9 @@ def own_team(team_id: int) -> str:
     team = require_team(team_id)
     # the published plan in its precomputed form: neither its JSON nor its tables are
     # read or rendered again per request (web/services/published.py)
-    version = latest_published_head(team.regency_code)
+    # the same week as the field page and its offline copy (one rule: lead_version)
+    today = local_today(db.session.get(Regency, team.regency_code))
+    version = lead_version(team.regency_code, today, team.code)
     routes_html = Markup("")
     if version is not None:
         found = version
@@ -157,10 +161,11 @@ def own_team(team_id: int) -> str:
             routes = published_team_routes(found, team.code)
             return Markup(render_template("teams/_routes.html", team=team, version=found,
                                           routes=routes.routes, labels=routes.labels,
-                                          clock=clock))
+                                          clock=clock, today=today.isoformat()))
 
         routes_html = cached_for_version(version.id, version.created_at,
-                                         f"team_html:{team.id}:{get_locale()}", render_routes)
+                                         f"team_html:{team.id}:{get_locale()}:{today}",
+                                         render_routes)
     return render_template("teams/own.html", team=team, weekdays=dict(WEEKDAYS),
                            version=version, routes_html=routes_html)
 

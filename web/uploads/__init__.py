@@ -30,6 +30,19 @@ LABELS = {
                    "boleh dikosongkan)"),
 }
 
+#: What each uploaded file is, as the upload result lists them ("Batas desa: desa.gpkg").
+FILE_NAMES = {
+    "villages": _l("Batas desa"),
+    "backlog": _l("Jumlah belum rekam per desa"),
+    "offices": _l("Kantor Disdukcapil"),
+    "harbours": _l("Pelabuhan"),
+    "teams": _l("Tim keliling"),
+    "neighbours": _l("Wilayah tetangga"),
+    "overrides": _l("Koreksi tanda desa"),
+    "roads": _l("Jaringan jalan"),
+    "days_off": _l("Hari libur"),
+}
+
 
 class UploadForm(FlaskForm):
     """One file field per kind of file, plus the code list the files follow."""
@@ -67,4 +80,4 @@ def result(regency_code: str, import_id: int) -> str:
     regency = require_regency(regency_code)
     record = require_import(regency_code, import_id)
     return render_template("uploads/result.html", regency=regency, record=record,
-                           can_edit=can_write_regency(regency_code))
+                           file_names=FILE_NAMES, can_edit=can_write_regency(regency_code))

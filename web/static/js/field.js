@@ -208,6 +208,11 @@
     var today = root.querySelector('section.day[data-date="' + iso + '"]');
     var first = root.querySelector("section.day");
     if (today && first && today !== first) { first.parentNode.insertBefore(today, first); }
+    // "share today's route" belongs to today only, also on a page kept from an earlier day
+    root.querySelectorAll("section.day").forEach(function (section) {
+      var share = section.querySelector("p.share");
+      if (share) { share.hidden = section !== today; }
+    });
   }
 
   root.querySelectorAll("form.report-form").forEach(function (form) {
