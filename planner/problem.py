@@ -18,12 +18,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
+from planner.crossings import CrossingLegs, crossing_matrices, regency_crossings
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
 from planner.reasons import Reason, reason
 from planner.road_travel import travel_provider
 from planner.roads import RoadNetwork
+from planner.sailing import harbour_schedules
 from planner.scoring import VillageScore, prize_for, score_villages
 from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
 
@@ -66,6 +68,8 @@ class BuiltProblem:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: Working weekdays of a team that got no team-day (holiday, day off, already past).
     excluded_days: tuple[ExcludedDay, ...] = field(default_factory=tuple)
+    #: Boat crossings of the instance's legs between landmasses (``None``: no island).
+    crossings: CrossingLegs | None = None
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -150,8 +154,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   provider: MatrixProvider | None = None,
                   strict_pins: bool = True, closed_before: date | None = None,
                   roads: RoadNetwork | None = None,
-                  days_off: Sequence[DayOff] = (), first_day: date | None = None
-                  ) -> BuiltProblem:
+                  days_off: Sequence[DayOff] = (), first_day: date | None = None,
+                  neighbours: Any = None) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -225,7 +229,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]),
                               harbour_landmass(float(h["lon"]), float(h["lat"]), vill)))
     prov = provider or travel_provider(params.travel, hb, roads)
-    mats = prov.matrices(points)
+    crossings = regency_crossings(villages, vill, hb, params.travel,
+                                  neighbours=_wgs84(neighbours),
+                                  schedules=harbour_schedules(harbours, regency))
+    legs: CrossingLegs | None = None
+    if crossings:
+        mats, legs = crossing_matrices(prov, points, crossings)
+    else:
+        mats = prov.matrices(points)
     dur = mats.duration_s
 
     visits: list[Visit] = []
@@ -299,7 +310,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes), tuple(skipped))
+                        tuple(notes), tuple(skipped), crossings=legs)
 
 
 def _team_names(teams: pd.DataFrame) -> dict[str, str]:
@@ -345,6 +356,14 @@ def chunk_sizes(expected: int, big: int, small: int, slots: int) -> tuple[list[i
         return even, None
     share = small if expected - small >= MIN_SHARE else expected // 2
     return _even(expected - share, big, slots - 1), share
+
+
+def _wgs84(frame: Any) -> Any:
+    """A geo frame in WGS84 (others as given)."""
+    crs = getattr(frame, "crs", None)
+    if crs is not None and crs.to_epsg() != 4326:
+        return frame.to_crs(4326)
+    return frame
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:
