@@ -105,16 +105,34 @@ class _Frame:
 
 
 def land_crossed_m(route: Sequence[tuple[float, float]], land: Any) -> float:
-    """Metres of ``route`` (lon, lat) over ``land`` (a WGS84 geometry), measured locally."""
+    """Metres of ``route`` (lon, lat) over ``land`` (WGS84 polygons), measured locally."""
     if len(route) < 2:
         return 0.0
     frame = _Frame(float(np.mean([p[1] for p in route])))
     line = frame.geom(shapely.linestrings(np.asarray(route, dtype=np.float64)))
-    return float(shapely.length(shapely.intersection(line, frame.geom(land))))
+    return _Land(frame.geom(np.asarray(land, dtype=object).ravel())).crossed(line)
 
 
-def water_route(a: tuple[float, float], b: tuple[float, float], land: Any,
-                frame: _Frame) -> list[tuple[float, float]]:
+class _Land:
+    """Land polygons (projected) with a spatial index: no union of a whole province."""
+
+    def __init__(self, parts: GeomArray) -> None:
+        self.parts = parts[~shapely.is_empty(parts)]
+        self.tree = shapely.STRtree(self.parts)
+
+    def near(self, geom: Any) -> GeomArray:
+        return self.parts[self.tree.query(geom)]
+
+    def crossed(self, line: Any) -> float:
+        """Metres of ``line`` over land (overlapping polygons counted once)."""
+        hit = self.parts[self.tree.query(line, predicate="intersects")]
+        if not len(hit):
+            return 0.0
+        return float(shapely.length(shapely.union_all(shapely.intersection(line, hit))))
+
+
+def water_route(a: tuple[float, float], b: tuple[float, float], land: _Land
+                ) -> list[tuple[float, float]]:
     """Points (projected metres) of a path over water from ``a`` to ``b`` (both near water).
 
     ``land`` is projected.  The straight line when it stays over water, else the shortest
@@ -122,7 +140,7 @@ def water_route(a: tuple[float, float], b: tuple[float, float], land: Any,
     line when the grid finds no way (a lake; land the data does not close).
     """
     straight = shapely.linestrings([a, b])
-    if float(shapely.length(shapely.intersection(straight, land))) <= GRID_M:
+    if land.crossed(straight) <= GRID_M:
         return [a, b]
     span = float(np.hypot(b[0] - a[0], b[1] - a[1]))
     for grow in (1.0, 3.0):
@@ -136,16 +154,21 @@ def water_route(a: tuple[float, float], b: tuple[float, float], land: Any,
     return [a, b]
 
 
-def _grid_path(a: tuple[float, float], b: tuple[float, float], land: Any,
+def _grid_path(a: tuple[float, float], b: tuple[float, float], land: _Land,
                box: tuple[float, float, float, float], res: float
                ) -> list[tuple[float, float]] | None:
     x0, y0, x1, y1 = box
     nx, ny = int(np.ceil((x1 - x0) / res)) + 1, int(np.ceil((y1 - y0) / res)) + 1
     xs, ys = x0 + res * np.arange(nx), y0 + res * np.arange(ny)
     gx, gy = np.meshgrid(xs, ys)
-    clip = shapely.clip_by_rect(land, x0 - res, y0 - res, x1 + res, y1 + res)
-    shapely.prepare(clip)
-    is_land = shapely.contains_xy(clip, gx, gy)
+    is_land = np.zeros((ny, nx), dtype=bool)
+    for poly in land.near(shapely.box(x0, y0, x1, y1)):
+        bx0, by0, bx1, by1 = shapely.bounds(poly)
+        i0, i1 = max(0, int((bx0 - x0) // res)), min(nx, int((bx1 - x0) // res) + 2)
+        j0, j1 = max(0, int((by0 - y0) // res)), min(ny, int((by1 - y0) // res) + 2)
+        if i0 >= i1 or j0 >= j1:
+            continue
+        is_land[j0:j1, i0:i1] |= shapely.contains_xy(poly, gx[j0:j1, i0:i1], gy[j0:j1, i0:i1])
     is_land = ndimage.binary_dilation(is_land, iterations=1)
     water = ~is_land
     if not water.any():
@@ -217,13 +240,14 @@ def _pull_tight(pts: FloatArray, water: npt.NDArray[np.bool_], origin: tuple[flo
 
 
 def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land: Any,
-                   params: TravelParams, *, mainland: Any = None,
+                   params: TravelParams, *, mainland: GeomArray | None = None,
                    schedules: Mapping[str, tuple[frozenset[int] | None, tuple[int, ...]]]
                    | None = None) -> tuple[Crossing, ...]:
     """The crossings to each island from each mainland harbour (WGS84 geometries).
 
     ``islands`` maps a landmass number to its land (the union of its villages); ``land`` is
-    all land around (villages and neighbours); ``mainland`` the office's landmass, used for
+    all land around (village and neighbour polygons); ``mainland`` the polygons of the
+    office's landmass, used for
     a departure from its coast when no harbour is on it.  A harbour on an island is that
     island's landing.  ``schedules`` maps a harbour name to its sailing days and departures.
     """
@@ -233,16 +257,17 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
         return ()
     lats = [h.lat for h in harbours] + [shapely.centroid(g).y for g in islands.values()]
     frame = _Frame(float(np.mean(lats)))
-    land_xy = frame.geom(land)
-    shapely.prepare(land_xy)
+    land_xy = _Land(frame.geom(np.asarray(land, dtype=object).ravel()))
     main_harbours = [h for h in harbours if h.landmass == 0]
     for mass, geom in sorted(islands.items()):
         island_xy = frame.geom(geom)
         own = [h for h in harbours if h.landmass == mass]
         departures: list[tuple[str, float, float, bool]] = [
             (h.name, h.lon, h.lat, False) for h in main_harbours]
-        if not departures and mainland is not None and not shapely.is_empty(mainland):
-            near = _nearest_on(frame.geom(mainland), island_xy)
+        if not departures and mainland is not None and len(mainland):
+            main = frame.geom(np.asarray(mainland, dtype=object))
+            closest = main[shapely.STRtree(main).query_nearest(island_xy)[0]]
+            near = _nearest_on(closest, island_xy)
             lon, lat = frame.lonlat(*near)
             departures.append(("pantai terdekat", float(lon), float(lat), True))
         for name, lon, lat, virtual in departures:
@@ -255,7 +280,7 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
                 landing = (float(lx), float(ly))
             else:
                 landing = _nearest_on(island_xy, shapely.points(*quay))
-            path = water_route(quay, landing, land_xy, frame)
+            path = water_route(quay, landing, land_xy)
             arr = np.asarray(path, dtype=np.float64)
             length = float(np.sum(np.hypot(*np.diff(arr, axis=0).T)))
             snap = float(np.hypot(quay[0] - hx, quay[1] - hy)) * params.detour_factor
@@ -274,10 +299,13 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
     return tuple(crossings)
 
 
-def _quay(p: tuple[float, float], land: Any) -> tuple[float, float]:
+def _quay(p: tuple[float, float], land: _Land) -> tuple[float, float]:
     """The harbour's point, moved to the shore when it lies on land (not too far inland)."""
     pt = shapely.points(*p)
-    parts = shapely.get_parts(land)
+    local = land.near(shapely.buffer(pt, MAX_QUAY_SNAP_M))
+    if not len(local):
+        return p
+    parts = shapely.get_parts(shapely.union_all(local))
     inside = parts[shapely.contains_xy(shapely.polygons(shapely.get_exterior_ring(parts)), *p)]
     if not len(inside):
         return p
@@ -302,6 +330,9 @@ class CrossingLegs:
     #: island (-1: none) and of the one that reaches the end's island (-1: none).
     leave: npt.NDArray[np.int64] = field(repr=False)
     reach: npt.NDArray[np.int64] = field(repr=False)
+    #: Per point pair with a ``reach`` crossing: seconds from the start to that crossing's
+    #: harbour (the boat's departure may make the team wait there).
+    to_quay_s: npt.NDArray[np.int64] = field(repr=False)
 
     def used(self, i: int, j: int) -> list[tuple[Crossing, str]]:
         """The crossings of leg ``i -> j`` with their direction (``to_island``/``from_island``)."""
@@ -336,10 +367,11 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
     by_boat = base.by_boat[:n, :n].copy()
     leave = np.full((n, n), -1, dtype=np.int64)
     reach = np.full((n, n), -1, dtype=np.int64)
+    to_quay = np.zeros((n, n), dtype=np.float64)
     if m == 0:
         return (TravelMatrices(base.duration_s[:n, :n].copy(), base.distance_m[:n, :n].copy(),
                                by_boat, info=dict(base.info)),
-                CrossingLegs(tuple(crossings), leave, reach))
+                CrossingLegs(tuple(crossings), leave, reach, to_quay.astype(np.int64)))
     land = np.array([p.landmass for p in points], dtype=np.int64)
     q = n + np.arange(m)
     ld = n + m + np.arange(m)
@@ -374,6 +406,7 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
             ok = other & np.isfinite(best)
             duration[i, ok], distance[i, ok] = best[ok], d[ok]
             reach[i, ok] = c[ok]
+            to_quay[i, ok] = out_t[i][c[ok]]
         else:
             # to the mainland: crossing c from i's island then road from quay c
             t_main = up_t[i][:, None] + in_t  # (m, n)
@@ -393,12 +426,14 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
             ok3 = other & ~on_main & np.isfinite(best3)
             duration[i, ok3], distance[i, ok3] = best3[ok3], d3[ok3]
             leave[i, ok3], reach[i, ok3] = c1[ok3], c2[ok3]
+            to_quay[i, ok3] = (up_t[i][c1] + road_qq[c1, c2])[ok3]
     np.fill_diagonal(duration, 0.0)
     np.fill_diagonal(distance, 0.0)
     info = {**base.info, "boats": "harbour, crossing over water, landing"}
     mats = TravelMatrices(np.ceil(duration - 1e-9).astype(np.int64),
                           np.ceil(distance - 1e-9).astype(np.int64), by_boat, info=info)
-    return mats, CrossingLegs(tuple(crossings), leave, reach)
+    return mats, CrossingLegs(tuple(crossings), leave, reach,
+                              np.floor(to_quay).astype(np.int64))
 
 
 #: Land farther than this (degrees) from the regency's villages and harbours cannot lie on
@@ -425,8 +460,7 @@ def regency_crossings(villages: Any, regency_villages: Any, harbours: Sequence[H
         return ()
     islands = {int(k): shapely.union_all(shapely.make_valid(geoms[mass == k]))
                for k in np.unique(mass[mass != 0])}
-    mainland = (shapely.union_all(shapely.make_valid(geoms[mass == 0]))
-                if (mass == 0).any() else None)
+    mainland = shapely.make_valid(geoms[mass == 0])
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     for h in harbours:
         x0, y0, x1, y1 = min(x0, h.lon), min(y0, h.lat), max(x1, h.lon), max(y1, h.lat)
@@ -439,6 +473,6 @@ def regency_crossings(villages: Any, regency_villages: Any, harbours: Sequence[H
         g = np.asarray(frame["geometry"].to_numpy(), dtype=object)
         g = g[np.array([x is not None for x in g], dtype=bool)]
         around.extend(g[shapely.intersects(g, window)])
-    land = shapely.union_all(shapely.make_valid(np.asarray([*around, *geoms], dtype=object)))
+    land = shapely.make_valid(np.asarray([*around, *geoms], dtype=object))
     return plan_crossings(islands, harbours, land, params, mainland=mainland,
                           schedules=schedules)

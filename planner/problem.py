@@ -25,7 +25,7 @@ from planner.params import PlanningParams
 from planner.reasons import Reason, reason
 from planner.road_travel import travel_provider
 from planner.roads import RoadNetwork
-from planner.sailing import harbour_schedules
+from planner.sailing import boat_starts, harbour_schedules, no_sailing_detail
 from planner.scoring import VillageScore, prize_for, score_villages
 from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
 
@@ -249,17 +249,20 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         score = scores[code]
         island = bool(row["island"])
         caps: list[int] = []
-        for v in vehicles:
-            if island and not v.boat_capable:
+        starts, window = boat_starts(legs, vehicles, loc, dur, params.travel.boarding_s)
+        for v, at in zip(vehicles, starts, strict=True):
+            if (island and not v.boat_capable) or at is None:
                 caps.append(0)
                 continue
-            length = v.shift_end_s - v.shift_start_s
-            free = length - int(dur[v.start_location, loc]) - int(dur[loc, v.end_location]) - setup
+            free = v.shift_end_s - at - int(dur[loc, v.end_location]) - setup
             fit = free // v.service_s_per_demand if v.service_s_per_demand > 0 else 10**9
             caps.append(max(0, min(fit, v.capacity if v.capacity is not None else fit)))
         usable = [k for k, c in enumerate(caps) if c >= 1]
         if not usable:
             excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            if island and boat_any and any(s is None for s in starts):
+                detail = no_sailing_detail(legs, vehicles, loc)
+                excluded[code] = reason("no_sailing", detail_id=detail[0], detail_en=detail[1])
             continue
         useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
         parts, share = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
@@ -279,6 +282,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 # the largest team's chunks go to different team-days; the share may ride
                 # with one of them (a big team records the whole village in one day)
                 group=code if len(parts) > 1 and k <= len(parts) else None,
+                time_window_s=None if window is None
+                else (window, max(v.shift_end_s for v in vehicles)),
                 chunk=k, chunks=n_chunks))
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:

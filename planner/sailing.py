@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+if TYPE_CHECKING:
+    from planner.crossings import CrossingLegs
+    from planner.instance import Vehicle
 
 #: Day names (lower case, without punctuation) -> ISO weekday.
 DAY_NAMES: dict[str, int] = {
@@ -139,3 +145,66 @@ def describe_en(days: frozenset[int] | None, departures: Iterable[int]) -> str:
         parts.append("at " + ", ".join(f"{d // 3600:02d}:{d % 3600 // 60:02d}" for d in deps))
     return " ".join(parts) if parts else "every day"
 
+
+
+def boat_starts(legs: CrossingLegs | None, vehicles: Sequence[Vehicle], loc: int,
+                duration: npt.NDArray[np.int64], boarding_s: int
+                ) -> tuple[list[int | None], int | None]:
+    """When each team-day could start work at location ``loc``, with boats' schedules.
+
+    Per vehicle: the earliest start of service after the leg from its start (at the quay
+    ``boarding_s`` before the first departure it can catch, then the sailing and the way
+    on), or ``None`` when no boat of that
+    crossing sails for it (not a sailing day, or the last departure has gone).  The second
+    value is the start of the visit's time window when a schedule applies (the latest of
+    the vehicles' earliest starts, so that no team-day is assumed on an earlier boat than
+    it can catch), else ``None``.
+    """
+    starts: list[int | None] = []
+    scheduled = False
+    for v in vehicles:
+        leg = int(duration[v.start_location, loc])
+        plain = v.shift_start_s + leg
+        c = int(legs.reach[v.start_location, loc]) if legs is not None else -1
+        if c < 0:
+            starts.append(plain)
+            continue
+        crossing = legs.crossings[c] if legs is not None else None
+        if crossing is None or (crossing.sailing_days is None and not crossing.departures):
+            starts.append(plain)
+            continue
+        scheduled = True
+        day = date.fromisoformat(v.date) if v.date else None
+        if day is not None and not sails_on(crossing.sailing_days, day):
+            starts.append(None)
+            continue
+        at_quay = v.shift_start_s + int(legs.to_quay_s[v.start_location, loc]) \
+            if legs is not None else plain
+        if not crossing.departures:
+            starts.append(plain)
+            continue
+        dep = first_departure(crossing.departures, at_quay + boarding_s)
+        if dep is None:
+            starts.append(None)
+            continue
+        starts.append(dep + (plain - at_quay - boarding_s))
+    known = [s for s, v in zip(starts, vehicles, strict=True)
+             if s is not None and v.boat_capable] or [s for s in starts if s is not None]
+    window = max(known) if scheduled and known else None
+    if window is not None:
+        starts = [None if s is None else window for s in starts]
+    return starts, window
+
+
+def no_sailing_detail(legs: CrossingLegs | None, vehicles: Sequence[Vehicle],
+                      loc: int) -> tuple[str, str]:
+    """``Pelabuhan X berlayar Sen, Kam pukul 07.00``: the schedules that kept ``loc`` waiting."""
+    seen: dict[str, tuple[str, str]] = {}
+    for v in vehicles:
+        c = int(legs.reach[v.start_location, loc]) if legs is not None else -1
+        if legs is None or c < 0:
+            continue
+        x = legs.crossings[c]
+        seen[x.harbour] = (f"{x.harbour} berlayar {describe_id(x.sailing_days, x.departures)}",
+                           f"{x.harbour} sails {describe_en(x.sailing_days, x.departures)}")
+    return "; ".join(t[0] for t in seen.values()), "; ".join(t[1] for t in seen.values())
