@@ -58,8 +58,8 @@ def parse_days(value: Any) -> frozenset[int] | None:
     if _blank(value):
         return None
     days: set[int] = set()
-    for token in re.split(r"[,;/\s]+", str(value).strip().lower()):
-        word = token.replace("'", "").replace("’", "").strip(".")
+    for token in re.split(r"[,;/\s]+", str(value).strip()):
+        word = token.lower().replace("'", "").replace("’", "").strip(".")
         if not word:
             continue
         if word.isdigit() and 1 <= int(word) <= 7:
