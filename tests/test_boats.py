@@ -8,10 +8,12 @@ and neighbour polygons), on the sample regency and on Banten's Kabupaten Serang.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pypdf
 import pytest
 import shapely
 from conftest import BANTEN
@@ -24,8 +26,16 @@ from planner.crossings import (
     water_route,
 )
 from planner.dataset import Dataset, load_dataset, load_dataset_from_folder
+from planner.exports import route_sheet_pdf, whatsapp_text
 from planner.params import PlanningParams, TravelParams
-from planner.plan import decode_plan, leg_text, plan_summary_text, plan_to_dict
+from planner.plan import (
+    Plan,
+    decode_plan,
+    leg_text,
+    plan_from_dict,
+    plan_summary_text,
+    plan_to_dict,
+)
 from planner.solver import solve
 from planner.travel import EstimateProvider, Harbour, TravelPoint
 from planner.workflow import build_week, classify_dataset
@@ -91,7 +101,8 @@ def test_serang_boat_legs_stay_over_water() -> None:
     crossings = _check_crossings(dataset, "36.04", {"36.04.08.2009", "36.04.13.2009"})
     # the old straight line from the office to Pulau Tunda ran 17 km over land
     tunda = [c for c in crossings if c.landing_lat > -5.85]
-    assert tunda and all(c.length_m > 20_000 for c in tunda)
+    assert tunda
+    assert all(c.length_m > 20_000 for c in tunda)
 
 
 def test_route_goes_round_land_between() -> None:
@@ -160,17 +171,23 @@ def test_matrix_legs_between_landmasses_use_the_crossing() -> None:
     assert [w for _, w in legs.used(0, 1)] == ["to_island"]
     assert [w for _, w in legs.used(1, 0)] == ["from_island"]
     assert legs.used(1, 2) == []  # on the island: road
-    assert mats.by_boat[0, 1] and not mats.by_boat[1, 2]
+    assert mats.by_boat[0, 1]
+    assert not mats.by_boat[1, 2]
 
 
-def test_plan_says_which_legs_go_by_boat() -> None:
+@pytest.fixture(scope="module")
+def sample_plan() -> tuple[Plan, set[str]]:
     dataset = load_dataset_from_folder(SAMPLE)
     params = PlanningParams()
     classified = classify_dataset(dataset, params)
     built = build_week(dataset, classified, regency="36.90", week_start=MONDAY, params=params)
     solution = solve(built.instance, time_limit_s=10, seed=0, solution_limit=1)
     plan = decode_plan(built.instance, solution, built=built, params=params)
-    island = set(classified.loc[classified["island"].astype(bool), "kode"])
+    return plan, set(classified.loc[classified["island"].astype(bool), "kode"])
+
+
+def test_plan_says_which_legs_go_by_boat(sample_plan: tuple[Plan, set[str]]) -> None:
+    plan, island = sample_plan
     data = plan_to_dict(plan)
     boat_stops = 0
     for route in data["routes"]:
@@ -190,6 +207,19 @@ def test_plan_says_which_legs_go_by_boat() -> None:
     text = plan_summary_text(plan)
     assert "kapal dari Pelabuhan Muara Harapan (penyeberangan" in text
     assert "pulang: kapal ke Pelabuhan Muara Harapan" in text
+    assert plan_from_dict(data).routes == plan.routes  # legs survive the JSON
+
+
+def test_whatsapp_and_route_sheet_name_the_harbour(sample_plan: tuple[Plan, set[str]]) -> None:
+    plan, island = sample_plan
+    route = next(r for r in plan.routes if any(s.village_code in island for s in r.stops))
+    text = whatsapp_text(plan, route.team_id, str(route.date))
+    assert "Naik kapal dari Pelabuhan Muara Harapan (penyeberangan" in text
+    assert "Pulang naik kapal ke Pelabuhan Muara Harapan" in text
+    pdf = pypdf.PdfReader(io.BytesIO(route_sheet_pdf(plan, route.team_id)))
+    sheet = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert "naik kapal dari Pelabuhan Muara Harapan" in sheet
+    assert "pulang naik kapal ke Pelabuhan Muara Harapan" in sheet
 
 
 def test_leg_text() -> None:
