@@ -442,13 +442,14 @@ LAND_MARGIN_DEG = 0.5
 
 
 def regency_crossings(villages: Any, regency_villages: Any, harbours: Sequence[Harbour],
-                      params: TravelParams, *, neighbours: Any = None,
+                      params: TravelParams, *, more_land: Sequence[Any] = (),
                       schedules: Mapping[str, tuple[frozenset[int] | None, tuple[int, ...]]]
                       | None = None) -> tuple[Crossing, ...]:
     """The crossings of one regency, from frames with a WGS84 ``geometry`` column.
 
     ``villages`` is every village known (land the boats go round), ``regency_villages`` the
-    regency's own with their ``landmass``; ``neighbours`` more land (other provinces).
+    regency's own with their ``landmass``; ``more_land`` frames of more land (the other
+    regencies' villages, neighbour areas), in WGS84.
     Empty when the regency has no island village or the frames carry no geometry.
     """
     if "geometry" not in regency_villages.columns or "landmass" not in regency_villages.columns:
@@ -467,7 +468,7 @@ def regency_crossings(villages: Any, regency_villages: Any, harbours: Sequence[H
     window = shapely.box(x0 - LAND_MARGIN_DEG, y0 - LAND_MARGIN_DEG,
                          x1 + LAND_MARGIN_DEG, y1 + LAND_MARGIN_DEG)
     around: list[Any] = []
-    for frame in (villages, neighbours):
+    for frame in (villages, *more_land):
         if frame is None or "geometry" not in getattr(frame, "columns", ()):
             continue
         g = np.asarray(frame["geometry"].to_numpy(), dtype=object)

@@ -155,7 +155,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   strict_pins: bool = True, closed_before: date | None = None,
                   roads: RoadNetwork | None = None,
                   days_off: Sequence[DayOff] = (), first_day: date | None = None,
-                  neighbours: Any = None) -> BuiltProblem:
+                  land: Sequence[Any] = ()) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -171,7 +171,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     which and why (see :mod:`planner.calendar`).
 
     Travel comes from ``provider``, else from :func:`~planner.road_travel.travel_provider`
-    (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.
+    (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.  Boat
+    legs go round the land of ``villages`` (its ``geometry``) and of the geo frames in
+    ``land`` (other regencies' villages, neighbour areas; see :mod:`planner.crossings`).
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -230,7 +232,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                               harbour_landmass(float(h["lon"]), float(h["lat"]), vill)))
     prov = provider or travel_provider(params.travel, hb, roads)
     crossings = regency_crossings(villages, vill, hb, params.travel,
-                                  neighbours=_wgs84(neighbours),
+                                  more_land=[_wgs84(f) for f in land if f is not None],
                                   schedules=harbour_schedules(harbours, regency))
     legs: CrossingLegs | None = None
     if crossings:
