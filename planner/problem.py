@@ -25,7 +25,12 @@ from planner.params import PlanningParams
 from planner.reasons import Reason, reason
 from planner.road_travel import travel_provider
 from planner.roads import RoadNetwork
-from planner.sailing import boat_starts, harbour_schedules, no_sailing_detail
+from planner.sailing import (
+    boat_starts,
+    harbour_schedules,
+    no_sailing_detail,
+    straight_to_the_boat,
+)
 from planner.scoring import VillageScore, prize_for, score_villages
 from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
 
@@ -239,7 +244,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         mats, legs = crossing_matrices(prov, points, crossings)
     else:
         mats = prov.matrices(points)
-    dur = mats.duration_s
+    dur = straight_to_the_boat(mats.duration_s, legs, len(base_ids))
 
     visits: list[Visit] = []
     setup = params.service.setup_s

@@ -208,3 +208,32 @@ def no_sailing_detail(legs: CrossingLegs | None, vehicles: Sequence[Vehicle],
         seen[x.harbour] = (f"{x.harbour} berlayar {describe_id(x.sailing_days, x.departures)}",
                            f"{x.harbour} sails {describe_en(x.sailing_days, x.departures)}")
     return "; ".join(t[0] for t in seen.values()), "; ".join(t[1] for t in seen.values())
+
+
+#: Duration (s) that keeps a leg out of every route: longer than any day.
+NO_LEG_S = 2 * 86_400
+
+
+def straight_to_the_boat(duration: npt.NDArray[np.int64], legs: CrossingLegs | None,
+                         depots: int) -> npt.NDArray[np.int64]:
+    """``duration`` with legs that would catch a timed boat from anywhere but a base removed.
+
+    With departure times, a team catches the boat by leaving its base at the start of the
+    shift and driving straight to the harbour (:func:`boat_starts` times the visit from
+    there); a route that records a mainland village first would reach the harbour at a time
+    no window can check, so such legs get :data:`NO_LEG_S`.  Locations below ``depots`` are
+    the bases.
+    """
+    if legs is None:
+        return duration
+    timed = np.array([bool(c.departures) for c in legs.crossings], dtype=bool)
+    if not timed.any():
+        return duration
+    reach = legs.reach
+    blocked = (reach >= 0) & timed[np.clip(reach, 0, None)]
+    blocked[:depots, :] = False
+    if not blocked.any():
+        return duration
+    out = np.array(duration, dtype=np.int64, copy=True)
+    out[blocked] = NO_LEG_S
+    return out

@@ -125,11 +125,22 @@ def test_team_waits_for_the_departure(sample: tuple[Dataset, pd.DataFrame]) -> N
         # the boat leaves at 09:30: work starts after the crossing and the way on
         assert visit.time_window_s[0] == 9 * 3600 + 1800 + sailing_on
     assert all(v.time_window_s is None for v in free.instance.visits)
+    # the timed boat is caught from the office only: no mainland village before it
+    inst = built.instance
+    loc = {v.village_code: v.location for v in inst.visits}
+    mainland = [loc[k] for k in loc if k not in islands]
+    island_locs = [loc[k] for k in loc if k in islands]
+    assert all(inst.duration_s[i, j] >= 86_400 for i in mainland for j in island_locs)
+    assert all(free.instance.duration_s[i, j] < 86_400 for i in mainland for j in island_locs)
     solution = solve(built.instance, time_limit_s=10, seed=0)
     plan = decode_plan(built.instance, solution, built=built, params=PlanningParams())
     starts = [s.start_s for r in plan.routes for s in r.stops if s.village_code in islands]
     assert starts
     assert min(starts) > 9 * 3600 + 1800
+    for route in plan.routes:
+        on = [s.village_code in islands for s in route.stops]
+        if any(on):  # the island stops come first, straight from the office
+            assert on == sorted(on, reverse=True)
 
 
 @pytest.mark.parametrize("schedule", [{"sailing_days": "Minggu"}, {"departures": "05:00"}])
