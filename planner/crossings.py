@@ -263,7 +263,8 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
         island_xy = frame.geom(geom)
         own = [h for h in harbours if h.landmass == mass]
         departures: list[tuple[str, float, float, bool]] = [
-            (h.name, h.lon, h.lat, False) for h in main_harbours]
+            (h.name, h.lon, h.lat, False) for h in _near_harbours(main_harbours, island_xy,
+                                                                   frame)]
         if not departures and mainland is not None and len(mainland):
             main = frame.geom(np.asarray(mainland, dtype=object))
             closest = main[shapely.STRtree(main).query_nearest(island_xy)[0]]
@@ -297,6 +298,22 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
                 length_m=round(length, 1), duration_s=int(np.ceil(duration)), virtual=virtual,
                 sailing_days=None if virtual else days, departures=() if virtual else deps))
     return tuple(crossings)
+
+
+#: Harbours farther from an island than the nearest one by more than this (m, and than twice
+#: its distance) are not tried for it: a boat from there is never the quicker way.
+FARTHER_HARBOUR_M = 20_000.0
+
+
+def _near_harbours(harbours: Sequence[Harbour], island: Any, frame: _Frame) -> list[Harbour]:
+    """The harbours worth a crossing to ``island`` (projected): the nearest and those not
+    much farther (see :data:`FARTHER_HARBOUR_M`)."""
+    if not harbours:
+        return []
+    x, y = frame.xy([h.lon for h in harbours], [h.lat for h in harbours])
+    d = shapely.distance(shapely.points(x, y), island)
+    limit = max(2 * float(d.min()), float(d.min()) + FARTHER_HARBOUR_M)
+    return [h for h, dist in zip(harbours, d, strict=True) if dist <= limit]
 
 
 def _quay(p: tuple[float, float], land: _Land) -> tuple[float, float]:
@@ -354,11 +371,12 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
     between the two quays (two islands).  Legs no crossing serves keep the provider's value.
     """
     n = len(points)
-    quays = []
-    landings = []
-    for c in crossings:
-        quays.append(TravelPoint(c.harbour_lon, c.harbour_lat, 0, "urban"))
-        landings.append(TravelPoint(c.landing_lon, c.landing_lat, c.landmass, "rural"))
+    quay_index: dict[tuple[float, float], int] = {}
+    for c in crossings:  # crossings from one harbour share its point
+        quay_index.setdefault((c.harbour_lon, c.harbour_lat), len(quay_index))
+    quays = [TravelPoint(lon, lat, 0, "urban") for lon, lat in quay_index]
+    landings = [TravelPoint(c.landing_lon, c.landing_lat, c.landmass, "rural")
+                for c in crossings]
     base = provider.matrices([*points, *quays, *landings])
     m = len(crossings)
     dur = base.duration_s.astype(np.float64)
@@ -373,8 +391,9 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
                                by_boat, info=dict(base.info)),
                 CrossingLegs(tuple(crossings), leave, reach, to_quay.astype(np.int64)))
     land = np.array([p.landmass for p in points], dtype=np.int64)
-    q = n + np.arange(m)
-    ld = n + m + np.arange(m)
+    q = n + np.array([quay_index[(c.harbour_lon, c.harbour_lat)] for c in crossings],
+                     dtype=np.int64)
+    ld = n + len(quays) + np.arange(m)
     mass = np.array([c.landmass for c in crossings], dtype=np.int64)
     boat_s = np.array([c.duration_s for c in crossings], dtype=np.float64)
     boat_m = np.array([c.length_m for c in crossings], dtype=np.float64)
@@ -416,12 +435,19 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
             ok = other & on_main & np.isfinite(best)
             duration[i, ok], distance[i, ok] = best[ok], d[ok]
             leave[i, ok] = c[ok]
-            # to another island: out over c1, road between quays, in over c2
-            t3 = (up_t[i][:, None, None] + road_qq[:, :, None] + down_t[None, :, :])
-            flat = t3.reshape(m * m, n)
-            k = np.argmin(flat, axis=0)
-            best3 = flat[k, np.arange(n)]
-            c1, c2 = np.divmod(k, m)
+            # to another island: out over c1 (one of i's island), road between the quays,
+            # in over c2: first the best c1 for each c2, then the best c2 for each j
+            own = np.flatnonzero(mine[i])
+            if not len(own):
+                continue
+            via = up_t[i][own][:, None] + road_qq[own, :]  # (own, m)
+            pick = np.argmin(via, axis=0)
+            to_c2 = via[pick, np.arange(m)]
+            first = own[pick]  # c1 for each c2
+            t3 = to_c2[:, None] + down_t  # (m, n)
+            c2 = np.argmin(t3, axis=0)
+            best3 = t3[c2, np.arange(n)]
+            c1 = first[c2]
             d3 = up_d[i][c1] + road_qq_d[c1, c2] + down_d[c2, np.arange(n)]
             ok3 = other & ~on_main & np.isfinite(best3)
             duration[i, ok3], distance[i, ok3] = best3[ok3], d3[ok3]

@@ -234,3 +234,42 @@ def test_leg_text() -> None:
     assert leg_text(leg, "en") == "boat from P (1 h 15 min crossing)"
     assert leg_text({"mode": "road"}) == ""
     assert leg_text(None) == ""
+
+
+def test_two_islands_are_joined_through_the_mainland() -> None:
+    main = shapely.box(105.8, -6.3, 106.2, -6.1)
+    west = shapely.box(105.9, -6.0, 105.92, -5.98)
+    east = shapely.box(106.1, -6.0, 106.12, -5.98)
+    harbours = [Harbour("Barat", 105.91, -6.1), Harbour("Timur", 106.11, -6.1)]
+    params = TravelParams()
+    land = np.array([main, west, east], dtype=object)
+    crossings = plan_crossings({2: west, 3: east}, harbours, land, params)
+    assert {(c.harbour, c.landmass) for c in crossings} == {
+        ("Barat", 2), ("Timur", 2), ("Barat", 3), ("Timur", 3)}
+    a = TravelPoint(105.91, -5.99, 2, "rural")
+    b = TravelPoint(106.11, -5.99, 3, "rural")
+    mats, legs = crossing_matrices(EstimateProvider(params, harbours), [a, b], crossings)
+    used = legs.used(0, 1)
+    assert [(c.landmass, way) for c, way in used] == [(2, "from_island"), (3, "to_island")]
+    # the quickest of the four ways (out over either harbour, in over either)
+    road = EstimateProvider(params).road_legs
+    options = []
+    for out in (c for c in crossings if c.landmass == 2):
+        for into in (c for c in crossings if c.landmass == 3):
+            pts = [a, TravelPoint(out.landing_lon, out.landing_lat, 2),
+                   TravelPoint(out.harbour_lon, out.harbour_lat, 0, "urban"),
+                   TravelPoint(into.harbour_lon, into.harbour_lat, 0, "urban"),
+                   TravelPoint(into.landing_lon, into.landing_lat, 3), b]
+            r = road(pts)[0]
+            options.append(r[0, 1] + out.duration_s + r[2, 3] + into.duration_s + r[4, 5])
+    assert mats.duration_s[0, 1] == pytest.approx(min(options), abs=3)
+
+
+def test_far_harbours_are_not_tried() -> None:
+    main = shapely.box(105.0, -6.3, 106.2, -6.1)
+    island = shapely.box(106.0, -6.0, 106.02, -5.98)
+    near = Harbour("Dekat", 106.01, -6.1)
+    far = Harbour("Jauh", 105.1, -6.1)  # ~100 km along the coast
+    crossings = plan_crossings({2: island}, [near, far], np.array([main, island], dtype=object),
+                               TravelParams())
+    assert [c.harbour for c in crossings] == ["Dekat"]
