@@ -184,10 +184,9 @@ def leg_info(built: BuiltProblem | None, start: int, end: int) -> dict[str, Any]
         return None
     legs = built.crossings
     used = legs.used(start, end) if legs is not None else []
-    if not used:
-        by_boat = False
-        if legs is None and "island" in built.villages.columns:
-            by_boat = _island_at(built, start) != _island_at(built, end)
+    if not used:  # no crossing computed (no polygons): the island flags tell
+        by_boat = ("island" in built.villages.columns
+                   and _island_at(built, start) != _island_at(built, end))
         return {"mode": "boat", "harbour": None} if by_boat else {"mode": "road"}
     crossing_s = sum(c.duration_s for c, _ in used)
     return {

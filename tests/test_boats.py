@@ -273,3 +273,20 @@ def test_far_harbours_are_not_tried() -> None:
     crossings = plan_crossings({2: island}, [near, far], np.array([main, island], dtype=object),
                                TravelParams())
     assert [c.harbour for c in crossings] == ["Dekat"]
+
+
+def test_without_polygons_a_boat_leg_still_says_boat() -> None:
+    """Villages without geometry (no crossing computed): island legs still say ``boat``."""
+    dataset = load_dataset_from_folder(SAMPLE)
+    params = PlanningParams()
+    classified = classify_dataset(dataset, params).drop(columns=["geometry"])
+    built = build_week(dataset, classified, regency="36.90", week_start=MONDAY, params=params)
+    assert built.crossings is None
+    solution = solve(built.instance, time_limit_s=5, seed=0, solution_limit=1)
+    plan = decode_plan(built.instance, solution, built=built, params=params)
+    island = set(classified.loc[classified["island"].astype(bool), "kode"])
+    legs = [s.leg for r in plan.routes for s in r.stops if s.village_code in island
+            and s.sequence == 1]
+    assert legs
+    assert all(leg == {"mode": "boat", "harbour": None} for leg in legs)
+    assert leg_text(legs[0]) == "dengan kapal"
