@@ -127,7 +127,7 @@ def test_check_plan_refuses_a_vehicle_listed_twice(built, tmp_path):
 def test_villages_with_nothing_left_are_not_counted_as_waiting(built):
     """no_backlog villages are listed with their reason but not counted as waiting."""
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
-    assert {u.reason.code for u in plan.unscheduled} == {"capacity", "no_backlog"}
+    assert {u.reason.code for u in plan.unscheduled} == {"search_gap", "no_backlog"}
     assert plan.summary["villages_unscheduled"] == 1
 
 
@@ -141,5 +141,6 @@ def test_summary_text_gives_reasons_in_words_and_indonesian_numbers(built):
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
     text = plan_summary_text(replace(plan, summary={**plan.summary, "distance_m": 1_687_000}))
     assert "capacity:" not in text
-    assert "1 desa: Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi" in text
+    assert "search_gap" not in text
+    assert "1 desa: Sebenarnya bisa dijadwalkan, tetapi pencarian belum menemukannya" in text
     assert "1.687 km" in text
