@@ -109,7 +109,7 @@ class Option:
         return self.removed_prize / 100 / max(1, self.freed_s) * 3600
 
 
-def _duration(inst: Instance, k: int, route: Sequence[int]) -> int:
+def route_duration(inst: Instance, k: int, route: Sequence[int]) -> int:
     """Team time of a route: travel plus time at the stops (0 for an empty day)."""
     if not route:
         return 0
@@ -143,7 +143,7 @@ def best_options(inst: Instance, routes: Sequence[Sequence[int]], visits: Sequen
     for k, route in enumerate(routes):
         veh = inst.vehicles[k]
         length = veh.shift_end_s - veh.shift_start_s
-        base = _duration(inst, k, route)
+        base = route_duration(inst, k, route)
         load = sum(inst.visits[i].demand for i in route)
         pinned = {p for p, i in enumerate(route) if inst.visits[i].pinned_vehicle is not None}
         best: Option | None = None
@@ -165,11 +165,11 @@ def best_options(inst: Instance, routes: Sequence[Sequence[int]], visits: Sequen
                 if cap is not None and load - sum(inst.visits[route[p]].demand
                                                   for p in block) + dem > cap:
                     continue
-                without = _duration(inst, k, rest) if block else base
+                without = route_duration(inst, k, rest) if block else base
                 cands = [block[0]] if block and len(block) < len(route) else range(len(rest) + 1)
                 for pos in cands:
                     new = [*rest[:pos], x, *rest[pos:]]
-                    added = _duration(inst, k, new) - without
+                    added = route_duration(inst, k, new) - without
                     if without + added > length:
                         continue
                     opt = Option(x, k, block, pos, inst.visits[x].prize,
