@@ -139,7 +139,7 @@ class RemedyParams:
     #: All re-plans together take at most this share of ``[solver] time_limit_s``.
     budget_share: float = 1.0
     #: Most extra team-days one suggestion may ask for.
-    max_extra_days: int = 5
+    max_extra_days: int = 8
     #: Longest extension of a team-day's shift a suggestion may ask for (minutes).
     max_extra_shift_min: int = 180
 

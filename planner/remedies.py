@@ -290,12 +290,16 @@ def _changes(inst: Instance, built: BuiltProblem, u: Unscheduled, params: Planni
     if u.reason.code in ("capacity", "boat_team_full", "no_team_day", "unreachable",
                          "overnight"):
         first_team = inst.vehicles[k].team_id if k is not None else None
-        slots = [(t, d) for t in _team_order(inst, built, code, first_team)
+        teams = [t for t in _team_order(inst, built, code, first_team)
                  if not (_island(built, code)
-                         and not any(v.boat_capable for v in inst.vehicles if v.team_id == t))
-                 for d in _free_days(built, inst, t)[:2]]
-        lo = max(1, min(days_needed, rp.max_extra_days))
-        for m in sorted({1, lo, lo + 1}):
+                         and not any(v.boat_capable for v in inst.vehicles if v.team_id == t))]
+        free = {t: _free_days(built, inst, t)[:2] for t in teams}
+        # the nearest team's first free day, then the others' (Saturdays before Sundays)
+        slots = sorted(((t, d) for t in teams for d in free[t]),
+                       key=lambda td: (free[td[0]].index(td[1]), teams.index(td[0])))
+        # the estimate, one more, and one day (the day a village is placed on)
+        for m in sorted({1} | ({days_needed, days_needed + 1}
+                               if days_needed <= rp.max_extra_days else set())):
             if m > len(slots) or m > rp.max_extra_days:
                 break
             days = tuple(slots[:m])
@@ -318,19 +322,23 @@ def remedies_for(plan: Plan, built: BuiltProblem, solution: Solution, params: Pl
     budget = _Budget(time.monotonic() + total, rp.time_limit_s)
     waiting = [u for u in plan.unscheduled
                if u.reason.code in CHANGEABLE | {"search_gap"}]
+    routes = [list(r) for r in solution.routes]
+    rates = one_stop_rates(inst)
+    needed = {u.village_code: days_needed(inst, routes, u.village_code, rates) for u in waiting}
     if codes is not None:
         chosen = [u for c in codes for u in waiting if u.village_code == c]
     else:
-        # the villages worth most per hour of team time first: those a change schedules
-        chosen = sorted(waiting, key=lambda u: (-_rate(u), u.village_code))[:rp.villages]
+        # the villages a change would reach first (fewest extra team-days, then worth most
+        # per hour of team time)
+        chosen = sorted(waiting, key=lambda u: (needed[u.village_code], -_rate(u),
+                                                u.village_code))[:rp.villages]
     out: dict[str, Remedy] = {}
-    routes = [list(r) for r in solution.routes]
     for u in chosen:
         if budget.left() <= 0.05:
             break
         t0 = time.monotonic()
         found = _remedy(inst, built, routes, u, params, run, budget,
-                        days_needed(u, plan.unscheduled, inst))
+                        needed[u.village_code])
         if found is not None:
             out[u.village_code] = replace(found, seconds=round(time.monotonic() - t0, 2))
     return out
@@ -340,20 +348,40 @@ def _rate(u: Unscheduled) -> float:
     return float(u.reason.figures.get("value_per_hour", 0.0))
 
 
-def days_needed(u: Unscheduled, waiting: Sequence[Unscheduled], inst: Instance) -> int:
-    """How many extra team-days a re-plan likely fills before it reaches ``u``: the team time
-    of the waiting villages worth more per hour, and its own, in days of the team-day its
-    reason names."""
-    figs = u.reason.figures
-    if "added_min" not in figs:
+def one_stop_rates(inst: Instance) -> list[tuple[float, int]]:
+    """``(value per hour, seconds)`` of each visit as a one-stop day of its best team-day
+    (round trip from the base plus time at the stop); ``(0, 0)`` when no team-day may go."""
+    out = []
+    for x, v in enumerate(inst.visits):
+        best = (0.0, 0)
+        for k, veh in enumerate(inst.vehicles):
+            if not inst.allowed(x, k):
+                continue
+            secs = (int(inst.duration_s[veh.start_location, v.location])
+                    + int(inst.duration_s[v.location, veh.end_location])
+                    + inst.service_time_s(x, k))
+            rate = v.prize / 100 / max(1, secs) * 3600
+            if rate > best[0]:
+                best = (rate, secs)
+        out.append(best)
+    return out
+
+
+def days_needed(inst: Instance, routes: Sequence[Sequence[int]], code: str,
+                rates: Sequence[tuple[float, int]] | None = None) -> int:
+    """How many extra team-days a re-plan likely fills before it reaches village ``code``:
+    the time of the visits left out that are worth more per hour (chunks of visited villages
+    included), and its own, in days of the shortest shift."""
+    rates = one_stop_rates(inst) if rates is None else rates
+    on = {i for r in routes for i in r}
+    mine = [x for x, v in enumerate(inst.visits) if v.village_code == code]
+    if not mine:
         return 1
-    mine = _rate(u)
-    ahead = sum(float(w.reason.figures.get("added_min", 0.0)) for w in waiting
-                if w.village_code != u.village_code and _rate(w) > mine)
-    veh = next((v for v in inst.vehicles if v.vehicle_id == figs.get("vehicle_id")),
-               inst.vehicles[0])
-    day = (veh.shift_end_s - veh.shift_start_s) / 60
-    return max(1, math.ceil((ahead + float(figs["added_min"])) / max(60.0, day)))
+    own = max(mine, key=lambda x: rates[x][0])
+    ahead = sum(rates[x][1] for x, v in enumerate(inst.visits)
+                if x not in on and v.village_code != code and rates[x][0] > rates[own][0])
+    day = min(v.shift_end_s - v.shift_start_s for v in inst.vehicles)
+    return max(1, math.ceil((ahead + rates[own][1]) / max(3600, day)))
 
 
 def _remedy(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Unscheduled,
@@ -374,6 +402,9 @@ def _remedy(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Uns
                       "(checked: the plan still keeps the rules)", 0.0)
     cands = _changes(inst, built, _with_short(inst, routes, u), params, needed)
     for change, _target, tid, ten in cands:
+        # one extra day alone is not tried when the estimate says more are needed
+        if len(change.extra_days) == 1 and needed > 1:
+            continue
         if _try(inst, built, routes, code, change, None, params, run, budget):
             return Remedy(code, "change", change,
                           f"{tid} (teruji: rencana ulang menjadwalkan desa ini)",
@@ -389,9 +420,11 @@ def _remedy(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Uns
         if _try(inst, built, routes, code, change, target, params, run, budget):
             return Remedy(code, "change_and_place", change,
                           f"{tid}, lalu tempatkan desa ini pada hari-tim itu di halaman sunting "
-                          "(teruji: rencana ulang mempertahankannya)",
+                          "(teruji: rencana ulang mempertahankannya; tanpa ditempatkan, "
+                          f"perkiraan perlu {id_num(needed, 0)} hari-tim tambahan)",
                           f"{ten}, then place this village on that team-day on the edit page "
-                          "(verified: a re-plan keeps it)", 0.0)
+                          "(verified: a re-plan keeps it; without placing it, about "
+                          f"{needed} more team-days would be needed)", 0.0)
     return None
 
 
@@ -417,11 +450,22 @@ def _with_short(inst: Instance, routes: Sequence[Sequence[int]], u: Unscheduled)
 
 def _default_replan(params: PlanningParams) -> Replan:
     def run(inst: Instance, limit: float, start: Sequence[Sequence[int]]) -> Solution:
-        from planner.solver import solve
+        # in its own process, as every solve of the app (the search is not loaded here)
+        from planner.solver import solve_isolated
 
-        return solve(inst, time_limit_s=limit, seed=params.solver.seed, initial_routes=start)
+        return solve_isolated(inst, time_limit_s=limit, seed=params.solver.seed,
+                              initial_routes=start)
 
     return run
+
+
+def add_remedies(plan: Plan, built: BuiltProblem, solution: Solution,
+                 params: PlanningParams, *, replan: Replan | None = None) -> Plan:
+    """``plan`` with verified remedies for its waiting villages (when ``[remedies]`` is on)."""
+    rp = params.remedies
+    if not rp.enabled or rp.villages <= 0 or not plan.unscheduled or not solution.routes:
+        return plan
+    return with_remedies(plan, remedies_for(plan, built, solution, params, replan=replan))
 
 
 def with_remedies(plan: Plan, remedies: dict[str, Remedy]) -> Plan:

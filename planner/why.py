@@ -68,13 +68,13 @@ def day_en(iso: str | None) -> str:
 
 def minutes_id(seconds: float) -> str:
     """``2 jam 45 menit``."""
-    m = int(math.ceil(seconds / 60))
+    m = math.ceil(seconds / 60)
     h, m = divmod(m, 60)
     return f"{h} jam {m} menit" if h and m else (f"{h} jam" if h else f"{m} menit")
 
 
 def minutes_en(seconds: float) -> str:
-    m = int(math.ceil(seconds / 60))
+    m = math.ceil(seconds / 60)
     h, m = divmod(m, 60)
     return f"{h} h {m} min" if h and m else (f"{h} h" if h else f"{m} min")
 
@@ -175,9 +175,8 @@ def best_options(inst: Instance, routes: Sequence[Sequence[int]], visits: Sequen
                     opt = Option(x, k, block, pos, inst.visits[x].prize,
                                  sum(inst.visits[route[p]].prize for p in block),
                                  added, base - without)
-                    if best is None or _better(opt, best):
-                        if _fits(inst, k, new):
-                            best = opt
+                    if (best is None or _better(opt, best)) and _fits(inst, k, new):
+                        best = opt
         if best is not None:
             out.append(best)
     return out
