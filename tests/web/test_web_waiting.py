@@ -27,7 +27,8 @@ def _counts(html: str) -> tuple[int, int, int]:
     summary = re.search(r"Desa menunggu</dt><dd>([\d.]+)</dd>", html)
     heading = re.search(r"Desa yang belum dijadwalkan \(([\d.]+)\)", html)
     table = html.split('<table class="waiting">', 1)[1].split("</table>", 1)[0]
-    assert summary and heading
+    assert summary
+    assert heading
     rows = table.count("<tr>") - 1  # the heading row
     return (int(summary.group(1).replace(".", "")), int(heading.group(1).replace(".", "")),
             rows)
