@@ -47,7 +47,8 @@ def test_summary_and_list_of_waiting_villages_agree_before_and_after_an_edit(tmp
     assert PlanningWorker(app).run_once()
     with app.app_context():
         done = db.session.get(PlanningJob, job_id)
-        assert done is not None and done.result_version_id, done.error
+        assert done is not None
+        assert done.result_version_id, done.error
         version = db.session.get(PlanVersion, done.result_version_id)
         plan, version_id = version.plan, version.id
     # the sample has villages with nothing left to record: listed apart, not counted
