@@ -135,7 +135,7 @@ class RemedyParams:
     #: Waiting villages given a verified remedy per plan (the most valuable first).
     villages: int = 10
     #: Seconds of each verifying re-plan (warm-started from the plan).
-    time_limit_s: float = 1.0
+    time_limit_s: float = 0.5
     #: All re-plans together take at most this share of ``[solver] time_limit_s``.
     budget_share: float = 1.0
     #: Most extra team-days one suggestion may ask for.

@@ -23,6 +23,7 @@ more than ``budget_share`` of the plan's own search time.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -333,14 +334,38 @@ def remedies_for(plan: Plan, built: BuiltProblem, solution: Solution, params: Pl
         chosen = sorted(waiting, key=lambda u: (needed[u.village_code], -_rate(u),
                                                 u.village_code))[:rp.villages]
     out: dict[str, Remedy] = {}
+    # first pass: the smallest change with the village placed on it (one re-plan each), so
+    # every village tried gets a verified suggestion; then, round by round while time is
+    # left, the changes alone (smallest first), which replace it when they verify
+    alone: dict[str, list[tuple[Change, str, str]]] = {}
     for u in chosen:
         if budget.left() <= 0.05:
             break
         t0 = time.monotonic()
-        found = _remedy(inst, built, routes, u, params, run, budget,
-                        needed[u.village_code])
+        found = _placing(inst, built, routes, u, params, run, budget, needed[u.village_code])
         if found is not None:
             out[u.village_code] = replace(found, seconds=round(time.monotonic() - t0, 2))
+        if u.reason.code != "search_gap":
+            alone[u.village_code] = [
+                (c, tid, ten) for c, _t, tid, ten in
+                _changes(inst, built, _with_short(inst, routes, u), params,
+                         needed[u.village_code])
+                # one extra day alone is not tried when the estimate says more are needed
+                if not (len(c.extra_days) == 1 and needed[u.village_code] > 1)]
+    for step in range(max((len(v) for v in alone.values()), default=0)):
+        for code, cands in alone.items():
+            if budget.left() <= 0.05 or step >= len(cands):
+                continue
+            if code in out and out[code].kind == "change":
+                continue
+            change, tid, ten = cands[step]
+            t0 = time.monotonic()
+            if _try(inst, built, routes, code, change, None, params, run, budget):
+                spent = (out[code].seconds if code in out else 0.0) + time.monotonic() - t0
+                out[code] = Remedy(code, "change", change,
+                                   f"{tid} (teruji: rencana ulang menjadwalkan desa ini)",
+                                   f"{ten} (verified: a re-plan schedules this village)",
+                                   round(spent, 2))
     return out
 
 
@@ -384,9 +409,11 @@ def days_needed(inst: Instance, routes: Sequence[Sequence[int]], code: str,
     return max(1, math.ceil((ahead + rates[own][1]) / max(3600, day)))
 
 
-def _remedy(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Unscheduled,
-            params: PlanningParams, run: Replan, budget: _Budget, needed: int = 1
-            ) -> Remedy | None:
+def _placing(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Unscheduled,
+             params: PlanningParams, run: Replan, budget: _Budget, needed: int = 1
+             ) -> Remedy | None:
+    """An edit (a village the search missed), or the smallest change of each kind with the
+    village placed on the changed team-day, verified by a re-plan."""
     code = u.village_code
     if u.reason.code == "search_gap":
         vid = str(u.reason.figures.get("vehicle_id", ""))
@@ -401,15 +428,6 @@ def _remedy(inst: Instance, built: BuiltProblem, routes: list[list[int]], u: Uns
                       f"Add this village to {name} on {day_en(day)} on the edit page "
                       "(checked: the plan still keeps the rules)", 0.0)
     cands = _changes(inst, built, _with_short(inst, routes, u), params, needed)
-    for change, _target, tid, ten in cands:
-        # one extra day alone is not tried when the estimate says more are needed
-        if len(change.extra_days) == 1 and needed > 1:
-            continue
-        if _try(inst, built, routes, code, change, None, params, run, budget):
-            return Remedy(code, "change", change,
-                          f"{tid} (teruji: rencana ulang menjadwalkan desa ini)",
-                          f"{ten} (verified: a re-plan schedules this village)", 0.0)
-    # placed on the smallest change of each kind (the first candidate of each)
     kinds: set[tuple[bool, bool, bool]] = set()
     for change, target, tid, ten in cands:
         kind = (change.longer is not None, change.boat_team is not None,
@@ -450,22 +468,47 @@ def _with_short(inst: Instance, routes: Sequence[Sequence[int]], u: Unscheduled)
 
 def _default_replan(params: PlanningParams) -> Replan:
     def run(inst: Instance, limit: float, start: Sequence[Sequence[int]]) -> Solution:
-        # in its own process, as every solve of the app (the search is not loaded here)
-        from planner.solver import solve_isolated
+        from planner.solver import solve
 
-        return solve_isolated(inst, time_limit_s=limit, seed=params.solver.seed,
-                              initial_routes=start)
+        return solve(inst, time_limit_s=limit, seed=params.solver.seed, initial_routes=start)
 
     return run
 
 
+def _remedies_until(plan: Plan, built: BuiltProblem, solution: Solution,
+                    params: PlanningParams, deadline: float) -> dict[str, Remedy]:
+    """:func:`remedies_for` in a child process, re-planning in it, until wall-clock
+    ``deadline`` (``time.time()``: the child's start-up counts against the budget)."""
+    return remedies_for(plan, built, solution, params,
+                        budget_s=max(0.0, deadline - time.time()))
+
+
 def add_remedies(plan: Plan, built: BuiltProblem, solution: Solution,
                  params: PlanningParams, *, replan: Replan | None = None) -> Plan:
-    """``plan`` with verified remedies for its waiting villages (when ``[remedies]`` is on)."""
+    """``plan`` with verified remedies for its waiting villages (when ``[remedies]`` is on).
+
+    Without ``replan``, the search for remedies and all its re-plans run in one child
+    process (the search is not loaded into the caller, e.g. the web worker); its start-up
+    counts against the budget.
+    """
     rp = params.remedies
     if not rp.enabled or rp.villages <= 0 or not plan.unscheduled or not solution.routes:
         return plan
-    return with_remedies(plan, remedies_for(plan, built, solution, params, replan=replan))
+    if replan is not None:
+        return with_remedies(plan, remedies_for(plan, built, solution, params, replan=replan))
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    deadline = time.time() + rp.budget_share * params.solver.time_limit_s
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    try:
+        with ProcessPoolExecutor(1, mp_context=mp.get_context(method)) as pool:
+            found = pool.submit(_remedies_until, plan, built, solution, params,
+                                deadline).result(timeout=max(30.0, 3 * (deadline - time.time())))
+    except Exception:  # a failed remedy search leaves the plan as it is (said in the log)
+        logging.getLogger(__name__).warning("remedy search failed", exc_info=True)
+        return plan
+    return with_remedies(plan, found)
 
 
 def with_remedies(plan: Plan, remedies: dict[str, Remedy]) -> Plan:
