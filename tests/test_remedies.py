@@ -181,3 +181,24 @@ def test_apply_change_adds_a_team_day_that_may_make_what_the_team_may():
                if v.village_code == "36.90.01.2002")
     assert not any(inst.allowed(i, a_day) for i, v in enumerate(inst.visits)
                    if v.village_code == "36.90.01.2002")
+
+
+def test_add_remedies_runs_the_search_in_a_child_process_and_marks_the_plan():
+    """The product's path: one child process, within the plan's own search time."""
+    import time
+
+    built = build_problem(
+        villages_frame(make_village("36.90.01.2001"),
+                       make_village("36.90.01.2002", stop_lon=106.81)),
+        teams=teams_frame(make_team("a", workdays=(1, 2))), offices=offices_frame(),
+        harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
+        params=PlanningParams())
+    sol = Solution(routes=((0,), ()), status=SolveStatus.FEASIBLE)
+    params = replace(PlanningParams(), solver=replace(PlanningParams().solver, time_limit_s=20))
+    plan = decode_plan(built.instance, sol, built=built, params=params)
+    started = time.monotonic()
+    marked = add_remedies(plan, built, sol, params)
+    assert time.monotonic() - started < 20 + 10  # the budget, and the child's shutdown
+    far = next(u for u in marked.unscheduled if u.village_code == "36.90.01.2002")
+    assert "lebih lama" in far.reason.what_id
+    assert far.reason.figures["remedy"] == "change"
