@@ -426,6 +426,14 @@ def plan_summary_text(plan: Plan) -> str:
         for code, n in sorted(by_code.items(), key=lambda kv: -kv[1]):
             text = REASON_TEXTS.get(code, (code, code))[0]
             lines.append(f"  {_id_number(n)} desa: {text}")
+        kinds = [str(u.reason.figures.get("remedy")) for u in plan.unscheduled
+                 if u.reason.figures.get("remedy")]
+        if kinds:
+            lines.append(
+                f"  Saran yang sudah diuji dengan rencana ulang: {_id_number(len(kinds))} desa "
+                f"(perubahan saja {_id_number(kinds.count('change'))}, perubahan lalu "
+                f"menempatkan desa {_id_number(kinds.count('change_and_place'))}, sunting saja "
+                f"{_id_number(kinds.count('edit'))})")
     return "\n".join(lines)
 
 

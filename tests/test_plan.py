@@ -144,3 +144,18 @@ def test_summary_text_gives_reasons_in_words_and_indonesian_numbers(built):
     assert "search_gap" not in text
     assert "1 desa: Sebenarnya bisa dijadwalkan, tetapi pencarian belum menemukannya" in text
     assert "1.687 km" in text
+
+
+def test_summary_text_counts_the_verified_suggestions_by_kind(built):
+    """The CLI summary says how many waiting villages carry a verified suggestion, and of
+    which kind (issue 17 §2)."""
+    from dataclasses import replace
+
+    from planner.plan import plan_summary_text
+
+    plan = decode_plan(built.instance, _solution(built, [0]), built=built)
+    marked = tuple(replace(u, reason=replace(u.reason, figures={"remedy": "change"}))
+                   if u.reason.code != "no_backlog" else u for u in plan.unscheduled)
+    text = plan_summary_text(replace(plan, unscheduled=marked))
+    assert "Saran yang sudah diuji dengan rencana ulang: 1 desa (perubahan saja 1" in text
+    assert "Saran yang sudah diuji" not in plan_summary_text(plan)
