@@ -298,9 +298,11 @@ def _changes(inst: Instance, built: BuiltProblem, u: Unscheduled, params: Planni
         # the nearest team's first free day, then the others' (Saturdays before Sundays)
         slots = sorted(((t, d) for t in teams for d in free[t]),
                        key=lambda td: (free[td[0]].index(td[1]), teams.index(td[0])))
-        # the estimate, one more, and one day (the day a village is placed on)
-        for m in sorted({1} | ({days_needed, days_needed + 1}
-                               if days_needed <= rp.max_extra_days else set())):
+        # one day (the day a village is placed on), the estimate, one more, and every free
+        # day there is (the estimate may be pessimistic)
+        most = min(len(slots), rp.max_extra_days)
+        for m in sorted({1, most} | ({days_needed, days_needed + 1}
+                                     if days_needed <= most else set())):
             if m > len(slots) or m > rp.max_extra_days:
                 break
             days = tuple(slots[:m])
