@@ -8,7 +8,8 @@ hours, ``--time-limit`` seconds), then :func:`planner.remedies.remedies_for` loo
 verified change for ``--villages`` waiting villages (the ones a change reaches first, as the
 product picks them), each re-plan ``[remedies] time_limit_s`` long in its own process.  The
 product gives at most 10 villages per plan and spends at most the plan's own search time on
-them; the bench keeps that rate: ``--time-limit x ceil(villages / 10)`` seconds in all.
+them; the bench keeps that rate: ``--time-limit x ceil(villages / 10)`` seconds in all
+(``--budget S`` gives more, to see what the budget costs).
 
 Printed per regency: waiting villages, villages tried, verified by the change alone, by the
 change and placing the village (the edit page), by an edit only (a village the search
@@ -47,7 +48,8 @@ def _banten() -> Dataset:
                         neighbours=f"{BANTEN / 'banten.gpkg'}:neighbour_regencies")
 
 
-def run(regency: str, dataset: Dataset, time_limit: float, villages: int) -> dict[str, object]:
+def run(regency: str, dataset: Dataset, time_limit: float, villages: int,
+        budget_s: float | None = None) -> dict[str, object]:
     """Plan the regency's week, then look for verified remedies; the counts."""
     params = replace(PlanningParams(), solver=SolverParams(time_limit_s=time_limit),
                      remedies=RemedyParams(villages=villages))
@@ -58,7 +60,7 @@ def run(regency: str, dataset: Dataset, time_limit: float, villages: int) -> dic
     waiting = [u for u in plan.unscheduled if u.reason.code != "no_backlog"]
     started = time.monotonic()
     found = remedies_for(plan, built, solution, params,
-                         budget_s=time_limit * math.ceil(villages / 10))
+                         budget_s=budget_s or time_limit * math.ceil(villages / 10))
     spent = time.monotonic() - started
     tried = min(villages, len(waiting))
     kinds = [r.kind for r in found.values()]
@@ -72,6 +74,8 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--villages", type=int, default=20)
     ap.add_argument("--regency", nargs="*", default=["sample", "36.04", "36.72"])
+    ap.add_argument("--budget", type=float, default=None,
+                    help="seconds for all remedies (default: the product's rate)")
     args = ap.parse_args()
     banten = None
     print("regency  waiting tried change change+place edit none  share(change) "
@@ -85,7 +89,7 @@ def main() -> None:
                 continue
             banten = banten or _banten()
             ds, regency = banten, code
-        row = run(regency, ds, args.time_limit, args.villages)
+        row = run(regency, ds, args.time_limit, args.villages, args.budget)
         tried = max(1, int(row["tried"]))  # type: ignore[call-overload]
         ok = int(row["change"]) + int(row["change_and_place"]) + int(row["edit"])  # type: ignore[call-overload]
         print(f"{code:8} {row['waiting']:7} {row['tried']:5} {row['change']:6} "
