@@ -1,7 +1,8 @@
 """Why a village waits: reason codes with Indonesian and English text.
 
-Each village without a visit in a plan gets exactly one :class:`Reason`; where it is cheap to
-compute, the reason also says what it would take to schedule the village.
+Each village without a visit in a plan gets exactly one :class:`Reason`, computed from the
+plan with its figures (:mod:`planner.why`); what it would take to schedule the village is a
+change verified by re-planning (:mod:`planner.remedies`), or empty.
 """
 
 from __future__ import annotations

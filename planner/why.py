@@ -273,9 +273,9 @@ def waiting_reason(inst: Instance, routes: Sequence[Sequence[int]], code: str, *
         figs["basis"] = "per_hour"
         return reason(
             code_out,
-            detail_id=f"{lead_id}tempat terbaik {where_id} harus menggeser {listed}, yang "
-            f"bernilai {id_num(best.removed_rate)} per jam tim; desa ini "
-            f"{id_num(best.rate)} per jam ({id_num(best.prize / 100)} dalam "
+            detail_id=f"{lead_id}tempat terbaiknya, di {where_id}, harus menggeser {listed}, "
+            f"yang bernilai {id_num(best.removed_rate)} per jam tim; desa ini hanya "
+            f"{id_num(best.rate)} per jam (nilai {id_num(best.prize / 100)} dalam "
             f"{minutes_id(best.added_s)})",
             detail_en=f"{lead_en}its best place, {where_en}, would displace {listed_en}, worth "
             f"{en_num(best.removed_rate)} per hour of team time; this village "
@@ -284,8 +284,8 @@ def waiting_reason(inst: Instance, routes: Sequence[Sequence[int]], code: str, *
     figs["basis"] = "total"
     return reason(
         code_out,
-        detail_id=f"{lead_id}tempat terbaik {where_id} harus menggeser {listed}, yang "
-        f"bernilai {id_num(best.removed_prize / 100)}; desa ini hanya "
+        detail_id=f"{lead_id}tempat terbaiknya, di {where_id}, harus menggeser {listed}, "
+        f"yang bernilai {id_num(best.removed_prize / 100)}; desa ini hanya "
         f"{id_num(best.prize / 100)}, dan waktu yang tersisa tidak cukup untuk desa lain",
         detail_en=f"{lead_en}its best place, {where_en}, would displace {listed_en}, worth "
         f"{en_num(best.removed_prize / 100)}; this village only {en_num(best.prize / 100)}, "
