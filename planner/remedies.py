@@ -288,8 +288,8 @@ def _changes(inst: Instance, built: BuiltProblem, u: Unscheduled, params: Planni
                         f"{_name(built, team)} diberi kapal (bisa menyeberang)",
                         f"{_name(built, team)} gets a boat (boat-capable)"))
             break
-    if u.reason.code in ("capacity", "boat_team_full", "no_team_day", "unreachable",
-                         "overnight"):
+    # (a copy of a team-day cannot reach what no team-day reaches: not for unreachable)
+    if u.reason.code in ("capacity", "boat_team_full", "no_team_day"):
         first_team = inst.vehicles[k].team_id if k is not None else None
         teams = [t for t in _team_order(inst, built, code, first_team)
                  if not (_island(built, code)

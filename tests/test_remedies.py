@@ -61,9 +61,13 @@ def _reverify(built, solution, remedy, params, seconds=2.0) -> bool:
                        if v.team_id == remedy.change.boat_team))
         changed = _placed(changed, start, code, target)
         assert changed is not None
-    sol = solve(changed, time_limit_s=seconds, seed=0, initial_routes=start)
-    assert check_routes(changed, sol.routes).ok
-    return any(changed.visits[i].village_code == code for r in sol.routes for i in r)
+    # the search is timed: on a loaded machine one more, longer try before calling it a miss
+    for limit in (seconds, 2 * seconds):
+        sol = solve(changed, time_limit_s=limit, seed=0, initial_routes=start)
+        assert check_routes(changed, sol.routes).ok
+        if any(changed.visits[i].village_code == code for r in sol.routes for i in r):
+            return True
+    return False
 
 
 def _week(ds, regency, seconds):
@@ -78,10 +82,12 @@ def _week(ds, regency, seconds):
 def _check_share(built, solution, plan, params, budget_s):
     found = remedies_for(plan, built, solution, params, replan=_replan, budget_s=budget_s)
     sampled = min(10, sum(1 for u in plan.unscheduled if u.reason.code != "no_backlog"))
-    assert len(found) >= 0.9 * sampled, (len(found), sampled)
+    assert len(found) >= 0.9 * sampled, (len(found), sampled, plan.unscheduled[:3])
     again = [_reverify(built, solution, r, params) for r in found.values() if r.kind != "edit"]
     # re-verified independently with a longer re-plan (load on the machine may vary)
-    assert sum(again) >= 0.9 * len(again), again
+    assert sum(again) >= 0.9 * len(again), [(r.village_code, r.kind, r.change, ok) for r, ok in
+                                            zip([r for r in found.values() if r.kind != "edit"],
+                                                again, strict=True)]
     for r in found.values():
         assert "teruji" in r.text_id or r.kind == "edit"
         if r.kind == "change_and_place":
@@ -112,7 +118,7 @@ def test_serang_remedies_are_verified():
                       teams=str(BANTEN / "teams.csv"),
                       neighbours=f"{BANTEN / 'banten.gpkg'}:neighbour_regencies")
     built, solution, plan, params = _week(ds, "36.04", 4)
-    _check_share(built, solution, plan, params, budget_s=40)
+    _check_share(built, solution, plan, params, budget_s=60)
 
 
 def test_an_unverified_suggestion_is_not_shown():
