@@ -216,6 +216,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from dataclasses import replace
 
     from planner.plan import decode_plan, plan_summary_text, write_plan
+    from planner.remedies import add_remedies
     from planner.solver.isolated import start_early
     from planner.workflow import build_week, classify_dataset, solve_instance
 
@@ -242,6 +243,7 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
                                params.solver.time_limit_s)
     _require_plan(solution)
     result = decode_plan(built.instance, solution, built=built, params=params)
+    result = add_remedies(result, built, solution, params)
     write_plan(result, out)
     click.echo(plan_summary_text(result))
     click.echo(f"Rencana ditulis ke / plan written to {out}")

@@ -18,6 +18,7 @@ from planner.dataset import Dataset
 from planner.errors import PlannerError
 from planner.params import PlanningParams
 from planner.plan import Plan, decode_plan
+from planner.remedies import add_remedies
 from planner.solution import SolveStatus
 from planner.workflow import build_week, classify_dataset, solve_instance
 
@@ -54,7 +55,8 @@ def plan_regencies(dataset: Dataset, params: PlanningParams, regencies: Sequence
             if solution.status not in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL):
                 return RegencyOutcome(code, None, solution.message or solution.status.value,
                                       time.monotonic() - started)
-            result = decode_plan(built.instance, solution, built=built, params=params)
+            result = add_remedies(decode_plan(built.instance, solution, built=built,
+                                              params=params), built, solution, params)
         except PlannerError as exc:
             return RegencyOutcome(code, None, str(exc), time.monotonic() - started)
         return RegencyOutcome(code, result, "", time.monotonic() - started)

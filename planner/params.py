@@ -147,6 +147,24 @@ class SolverParams:
 
 
 @dataclass(frozen=True)
+class RemedyParams:
+    """What it would take to schedule a waiting village: changes verified by re-planning
+    (see ``planner/remedies.py``)."""
+
+    enabled: bool = True
+    #: Waiting villages given a verified remedy per plan (the most valuable first).
+    villages: int = 10
+    #: Seconds of each verifying re-plan (warm-started from the plan).
+    time_limit_s: float = 0.5
+    #: All re-plans together take at most this share of ``[solver] time_limit_s``.
+    budget_share: float = 1.0
+    #: Most extra team-days one suggestion may ask for.
+    max_extra_days: int = 8
+    #: Longest extension of a team-day's shift a suggestion may ask for (minutes).
+    max_extra_shift_min: int = 180
+
+
+@dataclass(frozen=True)
 class PlanningParams:
     """All parameters of a planning run."""
 
@@ -157,6 +175,7 @@ class PlanningParams:
     shift: ShiftParams = field(default_factory=ShiftParams)
     solver: SolverParams = field(default_factory=SolverParams)
     turnout: TurnoutModelParams = field(default_factory=TurnoutModelParams)
+    remedies: RemedyParams = field(default_factory=RemedyParams)
 
 
 def _hhmm_ok(text: str) -> bool:
@@ -256,6 +275,12 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     if so.solution_limit is not None and so.solution_limit <= 0:
         bad.append(("solver.solution_limit", "batas solusi harus lebih dari 0",
                     "solution limit must be above 0"))
+    rm = params.remedies
+    if rm.villages < 0 or rm.max_extra_days < 0 or rm.max_extra_shift_min < 0:
+        bad.append(("remedies", "jumlah tidak boleh negatif", "counts must not be negative"))
+    if not rm.time_limit_s > 0 or rm.budget_share < 0:
+        bad.append(("remedies.time_limit_s", "batas waktu harus lebih dari 0",
+                    "time limit must be above 0"))
     if bad:
         raise ParameterError.from_messages(source, bad)
     return params

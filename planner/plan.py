@@ -21,7 +21,7 @@ from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.numbers import format_number
 from planner.params import PlanningParams
-from planner.reasons import REASON_TEXTS, Reason, reason
+from planner.reasons import REASON_TEXTS, Reason, is_waiting
 from planner.solution import Solution
 
 if TYPE_CHECKING:
@@ -168,7 +168,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             sched.travel_s, sched.distance_m,
                             sum(s.expected_recordings for s in stops), tuple(stops),
                             leg_info(built, prev_loc, veh.end_location) if stops else None))
-    unscheduled = _unscheduled(instance, solution, built, names)
+    unscheduled = _unscheduled(instance, solution, built, names,
+                               params.service.setup_s if params else 1800)
     return Plan(
         name=instance.name,
         regency=str(instance.meta.get("regency")) if instance.meta.get("regency") else None,
@@ -250,14 +251,17 @@ def _travel(instance: Instance) -> dict[str, Any]:
 
 
 def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | None,
-                 names: Mapping[str, Any]) -> tuple[Unscheduled, ...]:
+                 names: Mapping[str, Any], setup_s: int) -> tuple[Unscheduled, ...]:
+    from planner.why import Names, unreachable_reason, waiting_reason
+
     visited = {instance.visits[i].village_code for r in solution.routes for i in r}
-    visited_prize = [instance.visits[i].prize / max(1, instance.visits[i].demand)
-                     for r in solution.routes for i in r]
-    cutoff = min(visited_prize) if visited_prize else None
     weights = {k: s.weight for k, s in built.scores.items()} if built else {}
     expected = {k: s.expected_recordings for k, s in built.scores.items()} if built else {}
-    saturday_free = built is not None and all(td.date.isoweekday() != 6 for td in built.team_days)
+    island = ({str(k) for k in built.villages.index[built.villages["island"].astype(bool)]}
+              if built is not None and "island" in built.villages.columns else set())
+    who = Names({str(k): str(v.get("desa", "")) for k, v in names.items()},
+                [td.team_name for td in built.team_days] if built is not None
+                else [v.team_id for v in instance.vehicles])
     out: list[Unscheduled] = []
     seen: set[str] = set()
     for visit in instance.visits:
@@ -266,27 +270,17 @@ def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | N
             continue
         seen.add(code)
         info = names.get(code, {})
-        density = visit.prize / max(1, visit.demand)
-        detail_id = detail_en = ""
-        if cutoff is not None:
-            detail_id = (f"prioritas desa ini {density / 100:.2f} per orang, batas terendah yang "
-                         f"dijadwalkan {cutoff / 100:.2f}")
-            detail_en = (f"this village's priority {density / 100:.2f} per person, lowest "
-                         f"scheduled {cutoff / 100:.2f}")
-        kec = str(info.get("kecamatan", ""))
-        what_id = f"Satu hari-tim lagi di Kecamatan {kec}" if kec else "Satu hari-tim lagi"
-        what_en = f"One more team-day in kecamatan {kec}" if kec else "One more team-day"
-        if saturday_free:
-            what_id += ", misalnya hari Sabtu"
-            what_en += ", e.g. a Saturday"
-        out.append(Unscheduled(code, str(info.get("desa", "")), kec,
-                               expected.get(code, visit.demand), weights.get(code),
-                               reason("capacity", detail_id=detail_id, detail_en=detail_en,
-                                      what_id=what_id, what_en=what_en)))
+        why = waiting_reason(instance, solution.routes, code, names=who, island=code in island)
+        out.append(Unscheduled(code, str(info.get("desa", "")), str(info.get("kecamatan", "")),
+                               expected.get(code, visit.demand), weights.get(code), why))
     if built is not None:
         for code, why in built.excluded.items():
             info = names.get(code, {})
             score = built.scores.get(code)
+            if why.code in ("unreachable", "overnight", "no_boat_team") and score is not None:
+                why = unreachable_reason(instance, code, why, names=who,
+                                         people=score.expected_recordings, setup_s=setup_s,
+                                         island=code in island)
             out.append(Unscheduled(code, str(info.get("desa", "")),
                                    str(info.get("kecamatan", "")),
                                    score.expected_recordings if score else 0,
@@ -308,7 +302,7 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
         "stops": len(stops),
         "villages_visited": len({s.village_code for s in stops}),
         # villages with nothing left to record are listed with their reason, not as waiting
-        "villages_unscheduled": sum(1 for u in unscheduled if u.reason.code != "no_backlog"),
+        "villages_unscheduled": sum(1 for u in unscheduled if is_waiting(u.reason.code)),
         "expected_recordings": recordings,
         "prize": report.prize,
         "travel_s": report.travel_s,
@@ -375,7 +369,8 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                 "reason": Reason(str(why["code"]), str(why.get("text_id", "")),
                                  str(why.get("text_en", "")),
                                  str(why.get("what_it_would_take_id", "")),
-                                 str(why.get("what_it_would_take_en", "")))}))
+                                 str(why.get("what_it_would_take_en", "")),
+                                 dict(why.get("figures") or {}))}))
         return Plan(name=str(data.get("name", "")), regency=data.get("regency"),
                     week_start=data.get("week_start"), routes=routes,
                     unscheduled=tuple(unscheduled), summary=dict(data.get("summary") or {}),
@@ -514,6 +509,14 @@ def plan_summary_text(plan: Plan) -> str:
         for code, n in sorted(by_code.items(), key=lambda kv: -kv[1]):
             text = REASON_TEXTS.get(code, (code, code))[0]
             lines.append(f"  {_id_number(n)} desa: {text}")
+        kinds = [str(u.reason.figures.get("remedy")) for u in plan.unscheduled
+                 if u.reason.figures.get("remedy")]
+        if kinds:
+            lines.append(
+                f"  Saran yang sudah diuji dengan rencana ulang: {_id_number(len(kinds))} desa "
+                f"(perubahan saja {_id_number(kinds.count('change'))}, perubahan lalu "
+                f"menempatkan desa {_id_number(kinds.count('change_and_place'))}, sunting saja "
+                f"{_id_number(kinds.count('edit'))})")
     return "\n".join(lines)
 
 

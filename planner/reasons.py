@@ -1,12 +1,14 @@
 """Why a village waits: reason codes with Indonesian and English text.
 
-Each village without a visit in a plan gets exactly one :class:`Reason`; where it is cheap to
-compute, the reason also says what it would take to schedule the village.
+Each village without a visit in a plan gets exactly one :class:`Reason`, computed from the
+plan with its figures (:mod:`planner.why`); what it would take to schedule the village is a
+change verified by re-planning (:mod:`planner.remedies`), or empty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 #: code -> (Indonesian, English)
 REASON_TEXTS: dict[str, tuple[str, str]] = {
@@ -22,22 +24,20 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
                    "minggu ini pada jam yang terkejar",
                    "Island village, but no boat sails on the teams' working days this week "
                    "at a time they can make"),
-    "capacity": ("Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi",
-                 "This week's capacity went to higher-priority villages"),
+    "capacity": ("Waktu tim minggu ini dipakai kunjungan yang bernilai lebih",
+                 "This week's team time went to visits worth more"),
+    "boat_team_full": ("Desa pulau, dan tim yang bisa menyeberang sudah penuh",
+                       "Island village, and the boat-capable team is fully used"),
+    "search_gap": ("Sebenarnya bisa dijadwalkan, tetapi pencarian belum menemukannya",
+                   "Could be scheduled, but the search did not find it"),
+    "no_team_day": ("Tidak ada hari-tim tersisa minggu ini yang bisa ke desa ini",
+                    "No team-day left this week can go to this village"),
     "data_problem": ("Masalah data", "Data problem"),
 }
 
 #: code -> what it would take (Indonesian, English), when it does not depend on the case.
+#: Planning changes are only suggested once a re-plan verified them (``planner.remedies``).
 WHAT_IT_WOULD_TAKE: dict[str, tuple[str, str]] = {
-    "no_boat_team": ("Satu tim yang bisa menyeberang dengan kapal",
-                     "A boat-capable team"),
-    "no_sailing": ("Satu hari-tim tim yang bisa menyeberang pada hari kapal berlayar, atau "
-                   "kapal sewaan", "A team-day of a boat-capable team on a sailing day, or a "
-                   "hired boat"),
-    "overnight": ("Perjalanan dua hari dengan menginap di desa atau kecamatan",
-                  "A two-day trip with an overnight stay in the village or district"),
-    "unreachable": ("Tim yang berangkat dari tempat yang lebih dekat, atau perjalanan beberapa "
-                    "hari", "A team based closer, or a trip of several days"),
     "data_problem": ("Perbaiki data desa lalu unggah ulang",
                      "Fix the village's data and upload again"),
 }
@@ -52,15 +52,21 @@ class Reason:
     text_en: str
     what_id: str = ""
     what_en: str = ""
+    #: The figures behind the text (minutes short, values per hour, the team-day named...).
+    figures: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"code": self.code, "text_id": self.text_id, "text_en": self.text_en,
-                "what_it_would_take_id": self.what_id, "what_it_would_take_en": self.what_en}
+        out: dict[str, Any] = {
+            "code": self.code, "text_id": self.text_id, "text_en": self.text_en,
+            "what_it_would_take_id": self.what_id, "what_it_would_take_en": self.what_en}
+        if self.figures:
+            out["figures"] = self.figures
+        return out
 
 
 def reason(code: str, *, detail_id: str = "", detail_en: str = "", what_id: str | None = None,
-           what_en: str | None = None) -> Reason:
+           what_en: str | None = None, figures: dict[str, Any] | None = None) -> Reason:
     """The reason ``code`` with optional details appended and an optional remedy."""
     text_id, text_en = REASON_TEXTS[code]
     if detail_id:
@@ -70,4 +76,13 @@ def reason(code: str, *, detail_id: str = "", detail_en: str = "", what_id: str 
     default_what = WHAT_IT_WOULD_TAKE.get(code, ("", ""))
     return Reason(code, text_id, text_en,
                   default_what[0] if what_id is None else what_id,
-                  default_what[1] if what_en is None else what_en)
+                  default_what[1] if what_en is None else what_en, dict(figures or {}))
+
+
+#: Reasons of villages listed apart from the waiting ones: nothing is left to record there.
+NOT_WAITING = frozenset({"no_backlog"})
+
+
+def is_waiting(code: str) -> bool:
+    """Whether a village listed with reason ``code`` counts as waiting (summary and list)."""
+    return code not in NOT_WAITING

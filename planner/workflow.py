@@ -19,6 +19,7 @@ from planner.io.days_off import days_off_list
 from planner.params import PlanningParams
 from planner.plan import Plan, decode_plan
 from planner.problem import BuiltProblem, Pin, build_problem
+from planner.remedies import add_remedies
 from planner.solution import ProgressCallback, Solution
 from planner.solver import solve_isolated
 
@@ -111,8 +112,8 @@ def solve_week(built: BuiltProblem, params: PlanningParams, *,
                progress: ProgressCallback | None = None) -> WeekPlan:
     """Solve in an isolated process and decode (the plan is checked while decoding)."""
     solution = solve_instance(built.instance, params, progress=progress)
-    return WeekPlan(built, solution, decode_plan(built.instance, solution, built=built,
-                                                 params=params))
+    plan = decode_plan(built.instance, solution, built=built, params=params)
+    return WeekPlan(built, solution, add_remedies(plan, built, solution, params))
 
 
 def solve_instance(instance: Instance, params: PlanningParams, *,

@@ -117,7 +117,7 @@ def test_xlsx_round_trips_stops_and_unscheduled(plan: Plan) -> None:
     assert [(r[0], r[3], r[4], r[5]) for r in waiting[1:]] == [
         (u.village_code, u.expected_recordings, u.reason.code, u.reason.text_id)
         for u in plan.unscheduled]
-    assert {r[4] for r in waiting[1:]} == {"no_backlog", "capacity"}
+    assert {r[4] for r in waiting[1:]} == {"no_backlog", "search_gap"}
     wb.close()
 
 
@@ -154,7 +154,7 @@ def test_csv_has_an_unscheduled_section_with_reasons(plan: Plan) -> None:
     section = [dict(zip(UNSCHEDULED_COLUMNS, r, strict=True)) for r in rows[blank + 2:]]
     assert [(r["kode_desa"], r["alasan"]) for r in section] == [
         (u.village_code, u.reason.text_id) for u in plan.unscheduled]
-    assert "Kapasitas minggu ini" in section[1]["alasan"]
+    assert "Sebenarnya bisa dijadwalkan" in section[1]["alasan"]
 
 
 def test_csv_escapes_formula_cells(plan: Plan) -> None:

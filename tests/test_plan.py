@@ -59,7 +59,8 @@ def test_decoded_plan_has_times_recordings_and_reasons(built):
     assert stop.expected_recordings == round(expected_recordings(27, 45, 0.6)) == 26
     assert "terpencil" in stop.priority_id
     reasons = {u.village_code: u.reason.code for u in plan.unscheduled}
-    assert reasons == {"36.90.01.2002": "capacity", "36.90.02.2003": "no_backlog"}
+    # the other team-days are empty: the village fits one as it is (the search missed it)
+    assert reasons == {"36.90.01.2002": "search_gap", "36.90.02.2003": "no_backlog"}
     assert plan.summary["remote_villages_visited"] == 1
     assert plan.summary["remote_recordings_share"] == 1.0
 
@@ -130,7 +131,7 @@ def test_check_plan_refuses_a_vehicle_listed_twice(built, tmp_path):
 def test_villages_with_nothing_left_are_not_counted_as_waiting(built):
     """no_backlog villages are listed with their reason but not counted as waiting."""
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
-    assert {u.reason.code for u in plan.unscheduled} == {"capacity", "no_backlog"}
+    assert {u.reason.code for u in plan.unscheduled} == {"search_gap", "no_backlog"}
     assert plan.summary["villages_unscheduled"] == 1
 
 
@@ -144,5 +145,21 @@ def test_summary_text_gives_reasons_in_words_and_indonesian_numbers(built):
     plan = decode_plan(built.instance, _solution(built, [0]), built=built)
     text = plan_summary_text(replace(plan, summary={**plan.summary, "distance_m": 1_687_000}))
     assert "capacity:" not in text
-    assert "1 desa: Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi" in text
+    assert "search_gap" not in text
+    assert "1 desa: Sebenarnya bisa dijadwalkan, tetapi pencarian belum menemukannya" in text
     assert "1.687 km" in text
+
+
+def test_summary_text_counts_the_verified_suggestions_by_kind(built):
+    """The CLI summary says how many waiting villages carry a verified suggestion, and of
+    which kind (issue 17 §2)."""
+    from dataclasses import replace
+
+    from planner.plan import plan_summary_text
+
+    plan = decode_plan(built.instance, _solution(built, [0]), built=built)
+    marked = tuple(replace(u, reason=replace(u.reason, figures={"remedy": "change"}))
+                   if u.reason.code != "no_backlog" else u for u in plan.unscheduled)
+    text = plan_summary_text(replace(plan, unscheduled=marked))
+    assert "Saran yang sudah diuji dengan rencana ulang: 1 desa (perubahan saja 1" in text
+    assert "Saran yang sudah diuji" not in plan_summary_text(plan)

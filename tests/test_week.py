@@ -79,13 +79,16 @@ def test_without_boat_team_islands_wait_with_reason(dataset, classified):
     assert all(reasons[k] in {"no_boat_team", "no_backlog"} for k in islands)
 
 
-def test_capacity_reason_names_the_cut_off(dataset, classified):
-    """Villages left for lack of capacity say so and give the priority cut-off."""
+def test_capacity_reason_names_what_it_would_displace(dataset, classified):
+    """Villages left for lack of capacity name the visits their best place would displace,
+    worth more per hour of team time (issue 17 §2), and the figures agree with the text."""
+    from planner.why import consistent
+
     _, _, plan = _plan(dataset, classified)
     waiting = [u for u in plan.unscheduled if u.reason.code == "capacity"]
     assert waiting
-    assert "batas terendah yang dijadwalkan" in waiting[0].reason.text_id
-    assert "hari-tim" in waiting[0].reason.what_id
+    assert all(consistent(u.reason) for u in waiting)
+    assert any("per jam tim" in u.reason.text_id for u in waiting)
 
 
 def test_pins_are_honoured(dataset, classified):

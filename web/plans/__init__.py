@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from planner.parts import number_parts_dict
+from planner.reasons import is_waiting
 from web.forms import required
 from web.i18n import TIMEZONE_NAMES, day
 from web.models import Regency
@@ -176,6 +177,10 @@ def _review(regency_code: str, version_id: int, *, violations: list[str] | None 
     labels = {r["vehicle_id"]: local_team_day(r) for r in plan["routes"]}
     context: dict[str, Any] = {
         "regency": regency, "version": version, "plan": plan, "week": week_head(version),
+        # the list counts what the summary counts: villages with nothing left apart
+        "waiting": [u for u in plan["unscheduled"] if is_waiting(str(u["reason"]["code"]))],
+        "nothing_left": [u for u in plan["unscheduled"]
+                         if not is_waiting(str(u["reason"]["code"]))],
         "versions": versions_of_week(version.regency_code, version.week_start),
         "team_days": days, "colours": {d["vehicle_id"]: d["colour"] for d in days},
         "map_teams": teams, "map_days": [(d, local_day(d)) for d in dates],

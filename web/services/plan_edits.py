@@ -18,6 +18,7 @@ from planner.instance import Instance
 from planner.instance_io import instance_from_dict
 from planner.parts import number_parts_dict
 from planner.plan import PlanRoutes, check_plan
+from planner.reasons import is_waiting
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -365,7 +366,10 @@ def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], r
     summary.update({
         "team_days": len(routes), "team_days_used": sum(1 for r in routes if r["stops"]),
         "stops": len(stops), "villages_visited": len({s["village_code"] for s in stops}),
-        "villages_unscheduled": len(unscheduled), "expected_recordings": recordings,
+        # the same count as the list of waiting villages (no_backlog ones are listed apart)
+        "villages_unscheduled": sum(1 for u in unscheduled
+                                    if is_waiting(str(u["reason"].get("code", "")))),
+        "expected_recordings": recordings,
         "prize": report.prize, "travel_s": report.travel_s, "distance_m": report.distance_m})
     for flag in ("remote", "border", "island"):
         flagged = {code for code, f in flags.items() if f.get(flag)}

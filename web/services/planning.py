@@ -29,6 +29,7 @@ from planner.instance_io import instance_to_dict
 from planner.params import PlanningParams, SolverParams
 from planner.plan import decode_plan, plan_to_dict
 from planner.problem import BuiltProblem, Pin
+from planner.remedies import add_remedies
 from planner.solution import Solution, SolveStatus
 from planner.solver import solve_isolated
 from web.extensions import db
@@ -446,8 +447,9 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
         return
     try:
         with _beating(job_id, final):
-            plan = plan_to_dict(decode_plan(built.instance, solution, built=built,
-                                            params=params))
+            plan = plan_to_dict(add_remedies(
+                decode_plan(built.instance, solution, built=built, params=params),
+                built, solution, params))
             # villages last reported unreachable: flagged with the reason (still planned)
             plan["notes"] = [*plan.get("notes", []),
                              *unreachable_notes(job.regency_code, job.week_start)]
