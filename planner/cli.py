@@ -6,6 +6,7 @@ with a ``manifest.toml``).  Errors are printed as plain lists of problems, never
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -69,6 +70,10 @@ def _dataset_options(func: F) -> F:
                      "$JEMPUT_BOLA_CACHE or ~/.cache/jemput-bola/classification)."),
         click.option("--no-cache", is_flag=True,
                      help="Classify again; neither read nor keep a classification."),
+        click.option("--max-rows", type=click.IntRange(min=1),
+                     help="Most data rows (features) read from one file (default 200,000: "
+                     "the whole nation's villages; the web app keeps its own, smaller "
+                     "limit)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -79,9 +84,13 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
     """The dataset, the parameters and the classification cache (None with --no-cache)."""
     from planner.classify_cache import ClassificationCache
     from planner.dataset import load_dataset, load_manifest
+    from planner.limits import COMMAND_LINE_LIMITS
     from planner.params import load_params
 
     cache_dir, no_cache = kw.pop("cache_dir"), kw.pop("no_cache")
+    max_rows = kw.pop("max_rows")
+    limits = (COMMAND_LINE_LIMITS if max_rows is None
+              else dataclasses.replace(COMMAND_LINE_LIMITS, max_rows=max_rows))
     cache = (None if no_cache else ClassificationCache(cache_dir) if cache_dir
              else ClassificationCache.default())
 
@@ -97,7 +106,8 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
     if missing:
         raise click.UsageError("wajib diisi / required: " + ", ".join(f"--{m}" for m in missing))
     params = load_params(kw.pop("params_file"))
-    dataset = load_dataset(**{k: v for k, v in files.items() if v is not None})
+    dataset = load_dataset(**{k: v for k, v in files.items() if v is not None},
+                           limits=limits)
     return dataset, params, cache
 
 
@@ -206,8 +216,11 @@ def plan(regency: str, week: str, time_limit: float | None, seed: int | None, ou
     from dataclasses import replace
 
     from planner.plan import decode_plan, plan_summary_text, write_plan
+    from planner.solver.isolated import start_early
     from planner.workflow import build_week, classify_dataset, solve_instance
 
+    if regency != "all":
+        start_early()  # the solver's imports overlap with reading and classifying
     dataset, params, cache = _load(kw)
     solver = params.solver
     if time_limit is not None:
@@ -354,23 +367,44 @@ def check_plan_cmd(instance_path: str, plan_path: str) -> None:
               help="Deterministic solver mode: rounds instead of wall time.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG of the backlog left per week to this path (none by default).")
+@click.option("--true-turnout", type=click.FloatRange(0, 1), default=None,
+              help="The field's true turnout rate (default: the planned one).")
+@click.option("--true-never-come", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="The field's true share of the backlog that never comes (default: the "
+                   "planned one).")
+@click.option("--true-repeat-decay", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="The field's true fall of turnout per earlier visit (default: planned).")
+@click.option("--sensitivity", "sensitivity_rates", default=None, metavar="RATES",
+              is_flag=False, flag_value="0.4,0.8",
+              help="Also run with these true turnout rates (comma-separated; 0.4,0.8 when "
+                   "given bare) while planning with the planned one, and report "
+                   "planner-vs-manual for each.")
 @_friendly_errors
 def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: float,
-             solution_limit: int | None, plot: str | None, **kw: Any) -> None:
+             solution_limit: int | None, plot: str | None, true_turnout: float | None,
+             true_never_come: float | None, true_repeat_decay: float | None,
+             sensitivity_rates: str | None, **kw: Any) -> None:
     """Simulate weeks of rolling re-planning: the planner against the manual rule."""
     from planner.simulation import (
         HEADER,
         SimulationConfig,
         SimulationStep,
+        TurnoutModel,
+        format_sensitivity,
         format_week,
         last_line,
+        run_sensitivity,
         write_plot,
     )
     from planner.simulation import simulate as run_simulation
 
+    rates = _rates(sensitivity_rates)
     dataset, params, cache = _load(kw)
     config = SimulationConfig(weeks=weeks, seed=seed, time_limit_s=time_limit,
-                              solution_limit=solution_limit)
+                              solution_limit=solution_limit,
+                              turnout=TurnoutModel(true_rate=true_turnout,
+                                                   never_come=true_never_come,
+                                                   repeat_decay=true_repeat_decay))
 
     started = time.monotonic()
 
@@ -398,4 +432,22 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
     else:
         click.echo(f"regencies {' '.join(result.regencies)}")
+    if rates:
+        rows = run_sensitivity(dataset, params, true_rates=rates, regencies=regencies,
+                               config=config, classified=classified, on_step=progress)
+        click.echo(format_sensitivity(rows))
     click.echo(last_line(result))
+
+
+def _rates(text: str | None) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        rates = tuple(float(t) for t in text.split(",") if t.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: rates such as 0.4,0.8",
+                                 param_hint="--sensitivity") from exc
+    if not rates or any(not 0.0 <= r <= 1.0 for r in rates):
+        raise click.BadParameter(f"{text!r}: rates between 0 and 1",
+                                 param_hint="--sensitivity")
+    return rates

@@ -46,6 +46,11 @@ class ReadLimits:
 
 DEFAULT_LIMITS = ReadLimits()
 
+#: The command line reads an office's own files on its own machine, up to the whole nation
+#: (about 83,000 villages, issue 22): ten times a province's room.  ``--max-rows`` changes it.
+COMMAND_LINE_LIMITS = ReadLimits(max_rows=200_000, max_cells=20_000_000,
+                                 max_text_chars=640_000_000)
+
 
 def number_id(n: int) -> str:
     """A whole number as Indonesians write it: ``5.000``."""

@@ -88,6 +88,26 @@ class ServiceParams:
 
 
 @dataclass(frozen=True)
+class TurnoutModelParams:
+    """Who comes to a visit (``[turnout]``; see ``planner/turnout_model.py``).
+
+    A share of the backlog never comes (moved away, died, duplicates, unwilling); the rest
+    comes to a visit with the village's turnout rate, falling by ``repeat_decay`` for each
+    earlier visit; a visit records at most its capacity, so plans count
+    ``E[min(capacity, people who come)]``.  ``enabled = false`` plans on
+    ``floor(backlog x rate)`` as before.
+    """
+
+    enabled: bool = True
+    #: Share of a village's backlog that never comes (0-1).
+    never_come: float = 0.1
+    #: Per village code, overriding ``never_come`` (set, or learned from reports).
+    never_come_by_village: dict[str, float] = field(default_factory=dict)
+    #: Turnout of a visit is the rate x ``repeat_decay ** earlier visits`` of the village.
+    repeat_decay: float = 0.85
+
+
+@dataclass(frozen=True)
 class ScoringParams:
     """Priority weights: weight = 1 + sum of the weights of the flags a village has."""
 
@@ -136,6 +156,7 @@ class PlanningParams:
     scoring: ScoringParams = field(default_factory=ScoringParams)
     shift: ShiftParams = field(default_factory=ShiftParams)
     solver: SolverParams = field(default_factory=SolverParams)
+    turnout: TurnoutModelParams = field(default_factory=TurnoutModelParams)
 
 
 def _hhmm_ok(text: str) -> bool:
@@ -198,6 +219,18 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     if not s.minutes_per_person > 0:
         bad.append(("service.minutes_per_person", "menit per orang harus lebih dari 0",
                      "minutes per person must be above 0"))
+    tm = params.turnout
+    shares = {"turnout.never_come": tm.never_come}
+    shares.update({f"turnout.never_come_by_village.{k}": v
+                   for k, v in tm.never_come_by_village.items()})
+    for name, share in shares.items():
+        if isinstance(share, bool) or not isinstance(share, int | float) \
+                or not 0.0 <= share < 1.0:
+            bad.append((name, "bagian yang tidak pernah datang harus 0 sampai di bawah 1",
+                        "share that never comes must be at least 0 and below 1"))
+    if not 0.0 < tm.repeat_decay <= 1.0:
+        bad.append(("turnout.repeat_decay", "penurunan kunjungan ulang harus antara 0 dan 1",
+                    "repeat decay must be above 0 and at most 1"))
     w = params.scoring
     for name in ("w_remote", "w_border", "w_island", "w_coastal"):
         if getattr(w, name) < 0:

@@ -56,6 +56,13 @@ class Stop:
     lat: float | None
     priority_id: str = ""
     priority_en: str = ""
+    #: People the visit's service time is planned for; ``expected_recordings`` is
+    #: ``E[min(capacity, people who come)]`` under the turnout model (0: not said).
+    capacity: int = 0
+    #: How the team gets here from the previous place: ``{"mode": "road"}`` or
+    #: ``{"mode": "boat", "harbour": ..., "crossing_s": ..., "crossing_min": ...,
+    #: "crossings": [...]}`` (see :func:`leg_info`); ``None`` in plans that do not say.
+    leg: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Route:
     distance_m: int
     expected_recordings: int
     stops: tuple[Stop, ...]
+    #: The way back from the last stop to the end of the route (as :attr:`Stop.leg`).
+    return_leg: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
             loc = instance.locations[visit.location]
             info = names.get(visit.village_code or "", {})
             score = built.scores.get(visit.village_code or "") if built else None
+            expected = (built.expected_by_visit.get(visit.visit_id, visit.demand)
+                        if built is not None else visit.demand)
             stops.append(Stop(
                 sequence=seq, visit_id=visit.visit_id, village_code=visit.village_code,
                 desa=str(info.get("desa", "")), kecamatan=str(info.get("kecamatan", "")),
@@ -142,11 +153,12 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 departure_s=sched.departure_s[seq - 1],
                 travel_from_previous_s=int(instance.duration_s[prev_loc, visit.location]),
                 distance_from_previous_m=int(instance.distance_m[prev_loc, visit.location]),
-                expected_recordings=visit.demand, prize=visit.prize, chunk=visit.chunk,
+                expected_recordings=expected, prize=visit.prize, chunk=visit.chunk,
                 chunks=visit.chunks, pinned=visit.pinned_vehicle is not None,
                 lon=loc.lon, lat=loc.lat,
                 priority_id=score.explain_id() if score else "",
-                priority_en=score.explain_en() if score else ""))
+                priority_en=score.explain_en() if score else "", capacity=visit.demand,
+                leg=leg_info(built, prev_loc, visit.location)))
             prev_loc = visit.location
         team_name = veh.team_id
         if built is not None:
@@ -154,7 +166,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
         routes.append(Route(veh.vehicle_id, veh.team_id, team_name, veh.date,
                             veh.shift_start_s, sched.end_s if stops else veh.shift_start_s,
                             sched.travel_s, sched.distance_m,
-                            sum(s.expected_recordings for s in stops), tuple(stops)))
+                            sum(s.expected_recordings for s in stops), tuple(stops),
+                            leg_info(built, prev_loc, veh.end_location) if stops else None))
     unscheduled = _unscheduled(instance, solution, built, names)
     return Plan(
         name=instance.name,
@@ -172,6 +185,63 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 "time_limit_s": params.solver.time_limit_s if params else None,
                 "progress": [list(p) for p in solution.progress], "message": solution.message},
     )
+
+
+def leg_info(built: BuiltProblem | None, start: int, end: int) -> dict[str, Any] | None:
+    """How leg ``start -> end`` (locations) is travelled: by road, or with which crossings.
+
+    ``None`` without a built problem (a benchmark instance does not know its harbours).
+    """
+    if built is None:
+        return None
+    legs = built.crossings
+    used = legs.used(start, end) if legs is not None else []
+    if not used:  # no crossing computed (no polygons): the island flags tell
+        by_boat = ("island" in built.villages.columns
+                   and _island_at(built, start) != _island_at(built, end))
+        return {"mode": "boat", "harbour": None} if by_boat else {"mode": "road"}
+    crossing_s = sum(c.duration_s for c, _ in used)
+    return {
+        "mode": "boat", "harbour": used[0][0].harbour, "crossing_s": crossing_s,
+        "crossing_min": -(-crossing_s // 60),
+        "crossings": [{"harbour": c.harbour, "direction": way, "crossing_s": c.duration_s,
+                       "length_m": round(c.length_m), "virtual": c.virtual,
+                       "landing": [c.landing_lon, c.landing_lat]} for c, way in used]}
+
+
+def _duration_text(seconds: int, lang: str) -> str:
+    minutes = -(-int(seconds) // 60)
+    h, m = divmod(minutes, 60)
+    if lang == "id":
+        return f"{h} jam {m} menit" if h and m else f"{h} jam" if h else f"{m} menit"
+    return f"{h} h {m} min" if h and m else f"{h} h" if h else f"{m} min"
+
+
+def leg_text(leg: Mapping[str, Any] | None, lang: str = "id") -> str:
+    """``kapal dari Pelabuhan X (penyeberangan 2 jam 16 menit)``; ``""`` for a road leg.
+
+    ``lang`` is ``"id"`` or ``"en"``.
+    """
+    if not leg or leg.get("mode") != "boat":
+        return ""
+    parts = []
+    for c in leg.get("crossings") or []:
+        duration = _duration_text(int(c.get("crossing_s", 0)), lang)
+        harbour = str(c.get("harbour", ""))
+        if lang == "id":
+            way = "dari" if c.get("direction") == "to_island" else "ke"
+            parts.append(f"kapal {way} {harbour} (penyeberangan {duration})")
+        else:
+            way = "from" if c.get("direction") == "to_island" else "to"
+            parts.append(f"boat {way} {harbour} ({duration} crossing)")
+    if not parts:
+        return "dengan kapal" if lang == "id" else "by boat"
+    return ", lalu ".join(parts) if lang == "id" else ", then ".join(parts)
+
+
+def _island_at(built: BuiltProblem, loc: int) -> bool:
+    code = built.instance.locations[loc].location_id
+    return code in built.villages.index and bool(built.villages.at[code, "island"])
 
 
 def _travel(instance: Instance) -> dict[str, Any]:
@@ -405,8 +475,13 @@ def plan_summary_text(plan: Plan) -> str:
                      f"perkiraan rekam {_id_number(r.expected_recordings)}")
         for s in r.stops:
             chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
+            boat = leg_text(s.leg)
             lines.append(f"   {s.sequence}. {_clock(s.arrival_s)} {s.desa or s.village_code}"
-                         f"{chunk}, Kec. {s.kecamatan}: {_id_number(s.expected_recordings)} orang")
+                         f"{chunk}, Kec. {s.kecamatan}: {_id_number(s.expected_recordings)} orang"
+                         + (f"; {boat}" if boat else ""))
+        back = leg_text(r.return_leg)
+        if back:
+            lines.append(f"   pulang: {back}")
     sm = plan.summary
     lines += ["", f"Total: {_id_number(sm['stops'])} kunjungan di "
               f"{_id_number(sm['villages_visited'])} desa, "

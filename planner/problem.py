@@ -18,12 +18,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
+from planner.crossings import CrossingLegs, crossing_matrices, regency_crossings
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
 from planner.reasons import Reason, reason
 from planner.road_travel import travel_provider
 from planner.roads import RoadNetwork
+from planner.sailing import (
+    boat_starts,
+    harbour_schedules,
+    no_sailing_detail,
+    straight_to_the_boat,
+)
 from planner.scoring import VillageScore, prize_for, score_villages
 from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
 
@@ -66,6 +73,11 @@ class BuiltProblem:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: Working weekdays of a team that got no team-day (holiday, day off, already past).
     excluded_days: tuple[ExcludedDay, ...] = field(default_factory=tuple)
+    #: ``visit_id`` -> expected recordings ``E[min(capacity, people who come)]`` (turnout
+    #: model on; a visit not listed expects its demand).
+    expected_by_visit: dict[str, int] = field(default_factory=dict)
+    #: Boat crossings of the instance's legs between landmasses (``None``: no island).
+    crossings: CrossingLegs | None = None
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -150,8 +162,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   provider: MatrixProvider | None = None,
                   strict_pins: bool = True, closed_before: date | None = None,
                   roads: RoadNetwork | None = None,
-                  days_off: Sequence[DayOff] = (), first_day: date | None = None
-                  ) -> BuiltProblem:
+                  days_off: Sequence[DayOff] = (), first_day: date | None = None,
+                  land: Sequence[Any] = ()) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -167,7 +179,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     which and why (see :mod:`planner.calendar`).
 
     Travel comes from ``provider``, else from :func:`~planner.road_travel.travel_provider`
-    (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.
+    (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.  Boat
+    legs go round the land of ``villages`` (its ``geometry``) and of the geo frames in
+    ``land`` (other regencies' villages, neighbour areas; see :mod:`planner.crossings`).
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -194,7 +208,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       "tidak ada hari kerja dalam minggu ini"
                                       + (f" ({why})" if why else ""),
                                       "no working day in this week")])
-    scores = score_villages(vill, service=params.service, scoring=params.scoring)
+    scores = score_villages(vill, service=params.service, scoring=params.scoring,
+                            turnout=params.turnout)
 
     off = {str(o["office_id"]): o for o in offices.to_dict("records")}
     points = [TravelPoint(float(off[o]["lon"]), float(off[o]["lat"]), 0, "urban")
@@ -225,10 +240,18 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             hb.append(Harbour(str(h["name"]), float(h["lon"]), float(h["lat"]),
                               harbour_landmass(float(h["lon"]), float(h["lat"]), vill)))
     prov = provider or travel_provider(params.travel, hb, roads)
-    mats = prov.matrices(points)
-    dur = mats.duration_s
+    crossings = regency_crossings(villages, vill, hb, params.travel,
+                                  more_land=[_wgs84(f) for f in land if f is not None],
+                                  schedules=harbour_schedules(harbours, regency))
+    legs: CrossingLegs | None = None
+    if crossings:
+        mats, legs = crossing_matrices(prov, points, crossings)
+    else:
+        mats = prov.matrices(points)
+    dur = straight_to_the_boat(mats.duration_s, legs, len(base_ids))
 
     visits: list[Visit] = []
+    expected_by_visit: dict[str, int] = {}
     setup = params.service.setup_s
     decay = params.scoring.chunk_decay
     boat_any = any(v.boat_capable for v in vehicles)
@@ -238,17 +261,20 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         score = scores[code]
         island = bool(row["island"])
         caps: list[int] = []
-        for v in vehicles:
-            if island and not v.boat_capable:
+        starts, window = boat_starts(legs, vehicles, loc, dur, params.travel.boarding_s)
+        for v, at in zip(vehicles, starts, strict=True):
+            if (island and not v.boat_capable) or at is None:
                 caps.append(0)
                 continue
-            length = v.shift_end_s - v.shift_start_s
-            free = length - int(dur[v.start_location, loc]) - int(dur[loc, v.end_location]) - setup
+            free = v.shift_end_s - at - int(dur[loc, v.end_location]) - setup
             fit = free // v.service_s_per_demand if v.service_s_per_demand > 0 else 10**9
             caps.append(max(0, min(fit, v.capacity if v.capacity is not None else fit)))
         usable = [k for k, c in enumerate(caps) if c >= 1]
         if not usable:
             excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            if island and boat_any and any(s is None for s in starts):
+                detail = no_sailing_detail(legs, vehicles, loc)
+                excluded[code] = reason("no_sailing", detail_id=detail[0], detail_en=detail[1])
             continue
         useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
         parts, share = chunk_sizes(score.expected_recordings, max(caps[k] for k in usable),
@@ -256,18 +282,28 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                    len(usable))
         sizes = parts if share is None else [*parts, share]
         n_chunks = len(sizes)
+        # turnout model: a visit records E[min(capacity, people who come)], visits after
+        # the first from fewer people at a lower rate (planner/turnout_model.py)
+        gains = (score.model.visit_expectations(sizes) if score.model is not None
+                 else [float(d) for d in sizes])
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
+            visit_id = code if n_chunks == 1 else f"{code}#{k}"
+            if score.model is not None:
+                expected_by_visit[visit_id] = round(gains[k - 1])
             visits.append(Visit(
-                visit_id=code if n_chunks == 1 else f"{code}#{k}", location=loc,
+                visit_id=visit_id, location=loc,
                 # the share is a first visit whoever makes it: no decay
-                prize=prize_for(demand, score.weight, decay ** (k - 1) if k <= len(parts) else 1),
+                prize=prize_for(gains[k - 1], score.weight,
+                                decay ** (k - 1) if k <= len(parts) else 1),
                 service_s=setup,
                 demand=demand, village_code=code,
                 allowed_vehicles=None if len(allowed) == len(vehicles) else allowed,
                 # the largest team's chunks go to different team-days; the share may ride
                 # with one of them (a big team records the whole village in one day)
                 group=code if len(parts) > 1 and k <= len(parts) else None,
+                time_window_s=None if window is None
+                else (window, max(v.shift_end_s for v in vehicles)),
                 chunk=k, chunks=n_chunks))
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
@@ -299,7 +335,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         visits=tuple(visits), vehicles=tuple(vehicles),
                         duration_s=dur, distance_m=mats.distance_m, meta=meta)
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes), tuple(skipped))
+                        tuple(notes), tuple(skipped), expected_by_visit, crossings=legs)
 
 
 def _team_names(teams: pd.DataFrame) -> dict[str, str]:
@@ -345,6 +381,14 @@ def chunk_sizes(expected: int, big: int, small: int, slots: int) -> tuple[list[i
         return even, None
     share = small if expected - small >= MIN_SHARE else expected // 2
     return _even(expected - share, big, slots - 1), share
+
+
+def _wgs84(frame: Any) -> Any:
+    """A geo frame in WGS84 (others as given)."""
+    crs = getattr(frame, "crs", None)
+    if crs is not None and crs.to_epsg() != 4326:
+        return frame.to_crs(4326)
+    return frame
 
 
 def harbour_landmass(lon: float, lat: float, villages: pd.DataFrame) -> int:

@@ -18,6 +18,10 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
                      "Island village, but no team is boat-capable"),
     "overnight": ("Perlu perjalanan dengan menginap",
                   "Would need an overnight trip"),
+    "no_sailing": ("Desa pulau, tetapi tidak ada kapal yang berangkat pada hari kerja tim "
+                   "minggu ini pada jam yang terkejar",
+                   "Island village, but no boat sails on the teams' working days this week "
+                   "at a time they can make"),
     "capacity": ("Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi",
                  "This week's capacity went to higher-priority villages"),
     "data_problem": ("Masalah data", "Data problem"),
@@ -27,6 +31,9 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
 WHAT_IT_WOULD_TAKE: dict[str, tuple[str, str]] = {
     "no_boat_team": ("Satu tim yang bisa menyeberang dengan kapal",
                      "A boat-capable team"),
+    "no_sailing": ("Satu hari-tim tim yang bisa menyeberang pada hari kapal berlayar, atau "
+                   "kapal sewaan", "A team-day of a boat-capable team on a sailing day, or a "
+                   "hired boat"),
     "overnight": ("Perjalanan dua hari dengan menginap di desa atau kecamatan",
                   "A two-day trip with an overnight stay in the village or district"),
     "unreachable": ("Tim yang berangkat dari tempat yang lebih dekat, atau perjalanan beberapa "

@@ -40,3 +40,7 @@ class Solution:
     progress: tuple[tuple[float, int, int], ...] = ()
     seed: int = 0
     message: str = ""
+    #: Each vehicle's chosen end location (a tour day's night place; else its
+    #: ``end_location``), as checked by ``check_routes(..., ends=solution.ends)``; empty when
+    #: the solver gave none (then the vehicles' ``end_location`` hold).
+    ends: tuple[int, ...] = ()

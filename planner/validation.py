@@ -430,6 +430,28 @@ def _looks_like_nik(value: object) -> bool:
     return bool(_NIK.fullmatch(str(value).strip().replace(" ", "")))
 
 
+def _nik_count(values: Sequence[object]) -> tuple[int, int]:
+    """(non-blank values, values that look like a NIK), in one pass.
+
+    Texts (every cell of a CSV) take a fast path: stripped, and only those of 16 characters
+    or more are matched (a NIK has 16 digits; spaces inside are dropped first).
+    """
+    filled = niks = 0
+    match = _NIK.fullmatch
+    for v in values:
+        if v.__class__ is str:
+            text = v.strip()
+            if not text:
+                continue
+            filled += 1
+            if len(text) >= 16 and match(text.replace(" ", "")):
+                niks += 1
+        elif not is_blank(v):
+            filled += 1
+            niks += _looks_like_nik(v)
+    return filled, niks
+
+
 def _header_tokens(header: str) -> set[str]:
     return set(re.split(r"[^a-z0-9]+", header.casefold()))
 
@@ -455,8 +477,8 @@ def find_personal_data_columns(
         if key in PERSONAL_HEADERS or "nik" in _header_tokens(header):
             found[header] = "nik_header"
             continue
-        filled = [v for v in values if not is_blank(v)]
-        if filled and sum(map(_looks_like_nik, filled)) * 2 >= len(filled):
+        filled, niks = _nik_count(values)
+        if filled and niks * 2 >= filled:
             found[header] = "nik_values"
         elif lists_people and key in PERSON_NAME_HEADERS:
             found[header] = "person_names"

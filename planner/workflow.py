@@ -103,7 +103,8 @@ def build_week(dataset: Dataset, classified: pd.DataFrame, *, regency: str, week
     return build_problem(classified, teams=dataset.teams, offices=dataset.offices,
                          harbours=dataset.harbours, regency=regency, week_start=week_start,
                          params=params, pins=pins, roads=dataset.roads,
-                         days_off=days_off_list(dataset.days_off), first_day=first_day)
+                         days_off=days_off_list(dataset.days_off), first_day=first_day,
+                         land=(dataset.villages, dataset.neighbours))
 
 
 def solve_week(built: BuiltProblem, params: PlanningParams, *,

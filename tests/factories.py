@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
+
+from planner.params import PlanningParams
 
 REGENCY = "36.90"
 
@@ -59,3 +62,11 @@ def harbours_frame() -> pd.DataFrame:
     """One harbour on the test coast."""
     return pd.DataFrame([{"harbour_id": "dermaga", "kabupaten_kode": REGENCY,
                           "name": "Dermaga Uji", "lon": 106.05, "lat": -6.45}])
+
+
+def simple_turnout(params: PlanningParams | None = None) -> PlanningParams:
+    """``params`` (default: the defaults) with the turnout model switched off: a village
+    expects ``floor(backlog x rate)`` and every visit its whole demand (the counts tests
+    written before the model assume)."""
+    params = params or PlanningParams()
+    return replace(params, turnout=replace(params.turnout, enabled=False))

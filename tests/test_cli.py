@@ -166,3 +166,19 @@ def test_solve_instance_without_a_plan_fails_loudly(tmp_path):
     assert result.exit_code == 2, result.output
     assert "no plan" in result.output
     assert not out.exists()
+
+
+def test_max_rows_bounds_what_the_command_line_reads():
+    """--max-rows is the command line's own row limit: 100 refuses the sample's 150 villages."""
+    result = CliRunner().invoke(main, ["inspect", "--data", str(SAMPLE), "--max-rows", "100"])
+    assert result.exit_code == 2, result.output
+    assert "150 fitur (baris), batas 100" in result.output
+
+
+def test_command_line_reads_a_nations_files_the_web_would_refuse():
+    """The default command-line limit takes the nation's ~83,000 villages (issue 22); the
+    library default (what the web app starts from) stays at a province's room."""
+    from planner.limits import COMMAND_LINE_LIMITS, DEFAULT_LIMITS
+
+    assert COMMAND_LINE_LIMITS.max_rows >= 2 * 83_808 > DEFAULT_LIMITS.max_rows
+    assert COMMAND_LINE_LIMITS.max_cells >= 83_808 * 200

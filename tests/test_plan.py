@@ -14,6 +14,7 @@ from planner.params import PlanningParams
 from planner.plan import check_plan, decode_plan, plan_to_dict, read_plan_routes, write_plan
 from planner.problem import build_problem
 from planner.solution import Solution, SolveStatus
+from planner.turnout_model import expected_recordings
 from tests.factories import (
     REGENCY,
     harbours_frame,
@@ -52,7 +53,10 @@ def test_decoded_plan_has_times_recordings_and_reasons(built):
     assert stop.village_code == "36.90.01.2001"
     assert stop.desa == "Desa 2001"
     assert 8 * 3600 < stop.arrival_s == stop.start_s < stop.departure_s
-    assert stop.expected_recordings == 30
+    # 50 less 10 % who never come = 45; capacity 27 (their mean at 0.6); expected
+    # recordings E[min(27, Binomial(45, 0.6))]
+    assert stop.capacity == 27
+    assert stop.expected_recordings == round(expected_recordings(27, 45, 0.6)) == 26
     assert "terpencil" in stop.priority_id
     reasons = {u.village_code: u.reason.code for u in plan.unscheduled}
     assert reasons == {"36.90.01.2002": "capacity", "36.90.02.2003": "no_backlog"}

@@ -15,6 +15,7 @@ from tests.factories import (
     make_team,
     make_village,
     offices_frame,
+    simple_turnout,
     teams_frame,
     villages_frame,
 )
@@ -50,9 +51,10 @@ def test_service_time_follows_kits_and_minutes_per_person():
 
 
 def test_expected_turnout_and_prize():
-    """Expected = floor(backlog x 0.6); prize = expected x weight x 100."""
+    """Model off: expected = floor(backlog x 0.6); prize = expected x weight x 100."""
     built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=57, remote=True,
-                                               border=True)), teams_frame(make_team("a")))
+                                               border=True)), teams_frame(make_team("a")),
+                   params=simple_turnout())
     (visit,) = built.instance.visits
     assert visit.demand == 34  # floor(57 * 0.6)
     assert visit.prize == 34 * 250  # weight 1 + 0.75 (remote) + 0.75 (border), x 100
@@ -145,7 +147,8 @@ def test_turnout_by_village_type():
                                                landmass=1, stop_lon=106.1, stop_lat=-6.4)),
                    teams_frame(make_team("k", boat_capable=True)), params=params)
     demand = {v.village_code: v.demand for v in built.instance.visits}
-    assert demand == {"36.90.01.2001": 60, "36.90.01.2002": 30}
+    # 100 less 10 % who never come = 90 who can come, x 0.6 and x 0.3
+    assert demand == {"36.90.01.2001": 54, "36.90.01.2002": 27}
 
 
 def test_empty_workdays_mean_no_team_day_and_none_means_default():

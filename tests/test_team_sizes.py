@@ -22,6 +22,7 @@ from tests.factories import (
     make_team,
     make_village,
     offices_frame,
+    simple_turnout,
     teams_frame,
     villages_frame,
 )
@@ -72,7 +73,8 @@ def test_chunk_sizes(expected, big, small, slots, parts, share):
 def test_the_big_team_can_still_record_the_whole_village_in_one_day():
     """The share is not grouped with the big team's chunk: one team-day may make both."""
     built = _build(villages_frame(make_village("36.90.01.2001", belum_rekam=250)),
-                   teams_frame(make_team("besar", kits=2), make_team("kecil", kits=1)))
+                   teams_frame(make_team("besar", kits=2), make_team("kecil", kits=1)),
+                   simple_turnout())  # 150 expected: floor(250 x 0.6)
     inst = built.instance
     assert len(inst.visits) == 2
     assert sum(v.demand for v in inst.visits) == 150

@@ -24,6 +24,9 @@ from flask import Flask
 
 #: Name of the one task; the web process sends it, workers run it.
 PLAN_TASK = "jemput_bola.plan_job"
+#: Celery setting (from ``CELERY_WARM_SOLVER``): start the solver's forkserver in each pool
+#: process at its start.
+WARM_SOLVER = "jemput_bola_warm_solver"
 
 
 def celery_config(app: Flask) -> dict[str, Any]:
@@ -47,21 +50,34 @@ def celery_config(app: Flask) -> dict[str, Any]:
         "result_expires": 24 * 3600,
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
+        # each pool process starts the solver's process server when it starts (see
+        # _allow_solver_processes), not when its first job is already waiting on it
+        WARM_SOLVER: bool(config.get("CELERY_WARM_SOLVER", True)),
     }
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _allow_solver_processes(**_: Any) -> None:
-    """Let a pool process start the solver's own process.
+    """Let a pool process start the solver's own process, and start its process server.
 
     Celery's pool processes are daemonic, and multiprocessing refuses children to a daemonic
     process, because nothing would reap them when it dies.  The solver process is reaped by
     :func:`planner.solver.solve_isolated` (joined or killed), so the rule is lifted here.
+
+    Each pool process has its own forkserver (the solver's processes fork from it), which
+    imports OR-Tools and the compiled search once: seconds of CPU that the first job of the
+    process would otherwise wait for.  Started here, on a thread, while the process is idle.
     """
     config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
     config["daemon"] = False
     # billiard's own key type cannot be pickled by multiprocessing's forkserver: a fresh one
     config["authkey"] = multiprocessing.process.AuthenticationString(os.urandom(32))
+    from celery import current_app
+
+    if current_app.conf.get(WARM_SOLVER, True):
+        from planner.solver.isolated import start_early
+
+        start_early()
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -79,6 +79,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CELERY_STALE_RETRY_S": 5,
         # hard limit of a task beyond its solve (building the problem, storing the plan)
         "CELERY_TIME_MARGIN_S": 300,
+        # each worker process starts the solver's process server (OR-Tools imported once)
+        # at its start rather than at its first job
+        "CELERY_WARM_SOLVER": True,
         # python -m web: plan next week at start-up when it has no plan yet (s; 0 = off)
         "FIRST_RUN_PLAN_S": 10,
     }

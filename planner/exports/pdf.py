@@ -26,7 +26,7 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from planner.exports._common import chunk_text, clock, day_text, stop_label, team_name, team_routes
 from planner.numbers import format_number
-from planner.plan import Plan, Route
+from planner.plan import Plan, Route, leg_text
 
 _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
 DEFAULT_FONT = _FONT_DIR / "Vera.ttf"
@@ -79,8 +79,10 @@ def _day_table(route: Route, cell: Callable[[str, str], Paragraph], regular: str
                bold: str) -> Table:
     rows: list[list[Any]] = [[cell(h, "head") for h in HEADER]]
     for s in route.stops:
+        boat = leg_text(s.leg)
         rows.append([str(s.sequence), clock(s.arrival_s), clock(s.departure_s),
-                     cell(stop_label(s) + chunk_text(s), "cell"), cell(s.kecamatan, "cell"),
+                     cell(stop_label(s) + chunk_text(s) + (f" (naik {boat})" if boat else ""),
+                          "cell"), cell(s.kecamatan, "cell"),
                      format_number(s.expected_recordings), "", ""])
     rows.append(["", "", "", cell("Jumlah", "head"), "",
                  format_number(route.expected_recordings), "", ""])
@@ -143,8 +145,10 @@ def route_sheet_pdf(plan: Plan, team_id: str, *, font_path: str | Path | None = 
             story.append(KeepTogether([para(day_text(route.date), "day"),
                                        para("Tidak ada kunjungan.", "cell")]))
             continue
+        back = leg_text(route.return_leg)
         head = para(f"{day_text(route.date)}: berangkat {clock(route.start_s)}, "
-                    f"kembali {clock(route.end_s)}", "day")
+                    f"kembali {clock(route.end_s)}" + (f" (pulang naik {back})" if back else ""),
+                    "day")
         story.append(KeepTogether([head, _day_table(route, para, regular, bold), Spacer(1, 3 * mm),
                                    Paragraph("Catatan: " + "." * 150, st["cell"]),
                                    Spacer(1, 2 * mm), _signatures(st)]))

@@ -14,7 +14,7 @@ from planner.exports._common import (
     team_name,
 )
 from planner.numbers import format_number
-from planner.plan import Plan, Stop
+from planner.plan import Plan, Stop, leg_text
 
 WHATSAPP_URL = "https://wa.me/?text="
 GOOGLE_MAPS_DIR_URL = "https://www.google.com/maps/dir/?api=1&destination="
@@ -41,7 +41,8 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
     """The day's route of ``team_id`` as a WhatsApp message (Indonesian, times in WIB).
 
     A bold title with team and date, one numbered line per stop (arrival and departure,
-    village, kecamatan, expected recordings) followed by its Google Maps link, and a total.
+    village, kecamatan, expected recordings) followed by its Google Maps link, and a total;
+    a boat leg gets a line before the stop it reaches (harbour and crossing time).
     Raises :class:`~planner.errors.ParameterError` when the team does not work that day.
     """
     route = route_of_day(plan, team_id, day)
@@ -52,6 +53,9 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
         return "\n".join(lines)
     lines.append(f"Berangkat {clock(route.start_s)} WIB")
     for s in route.stops:
+        boat = leg_text(s.leg)
+        if boat:
+            lines.append(f"Naik {boat}")
         kec = f", Kec. {s.kecamatan}" if s.kecamatan else ""
         lines.append(f"{s.sequence}. {clock(s.arrival_s)}-{clock(s.departure_s)} "
                      f"{stop_label(s)}{chunk_text(s)}{kec}: perkiraan "
@@ -59,6 +63,9 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
         link = navigation_links(s).get("google_maps")
         if link:
             lines.append(f"   {link}")
+    back = leg_text(route.return_leg)
+    if back:
+        lines.append(f"Pulang naik {back}")
     lines += [f"Kembali ke kantor {clock(route.end_s)} WIB", "",
               f"Total: {format_number(len(route.stops))} kunjungan, perkiraan "
               f"{format_number(route.expected_recordings)} "

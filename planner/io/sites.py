@@ -22,6 +22,7 @@ from planner.io.cells import (
 from planner.io.schedule import parse_hhmm, parse_workdays
 from planner.io.tables import Table, read_table
 from planner.limits import DEFAULT_LIMITS, ReadLimits
+from planner.sailing import parse_days, parse_times
 from planner.validation import (
     ProblemCollector,
     check_point,
@@ -39,6 +40,8 @@ SITE_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("lat", "latitude", "lintang"),
     "lon": ("lng", "lon", "long", "longitude", "bujur"),
     "site_id": ("office_id", "harbour_id", "id", "kantor_id", "pelabuhan_id"),
+    "sailing_days": ("sailing_days", "hari_berlayar", "hari_kapal"),
+    "departures": ("departures", "jam_berangkat", "keberangkatan"),
 }
 TEAM_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("team", "nama_tim", "tim", "name", "nama", "team_name"),
@@ -117,6 +120,7 @@ def read_sites(path: str, *, kind: str = "office", limits: ReadLimits = DEFAULT_
                             "lon 95..141)")
         lons.append(point[0] if point else np.nan)
         lats.append(point[1] if point else np.nan)
+    schedule = _schedule_columns(table, found, collector) if kind == "harbour" else {}
     collector.raise_if_errors()
     frame = pd.DataFrame({
         f"{kind}_id": pd.Series(ids, dtype="str"),
@@ -124,8 +128,31 @@ def read_sites(path: str, *, kind: str = "office", limits: ReadLimits = DEFAULT_
         "name": pd.Series(names, dtype="str"),
         "lon": pd.Series(lons, dtype="float64"),
         "lat": pd.Series(lats, dtype="float64"),
+        **{k: pd.Series(v, dtype="object") for k, v in schedule.items()},
     })
     return frame, collector.warnings()
+
+
+def _schedule_columns(table: Table, found: dict[str, str], collector: ProblemCollector
+                      ) -> dict[str, list[str | None]]:
+    """Optional ``sailing_days`` and ``departures`` of harbours, checked, kept as written."""
+    out: dict[str, list[str | None]] = {}
+    checks = {"sailing_days": (parse_days, "hari berlayar tidak dikenal",
+                               "unknown sailing day"),
+              "departures": (parse_times, "jam berangkat bukan jam (contoh 07:00; 13.30)",
+                             "departure is not a time of day (e.g. 07:00; 13.30)")}
+    for key, (parse, msg_id, msg_en) in checks.items():
+        if key not in found:
+            continue
+        values = text_column(table, found[key])
+        for row, value in zip(table.row_numbers, values, strict=True):
+            try:
+                parse(value)
+            except ValueError as exc:
+                collector.error(row, found[key], f"{msg_id}: '{show(str(exc))}'",
+                                f"{msg_en}: '{show(str(exc))}'")
+        out[key] = values
+    return out
 
 
 def read_offices(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
@@ -136,7 +163,8 @@ def read_offices(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
 
 def read_harbours(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
                   ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Harbours: ``harbour_id``, ``kabupaten_kode``, ``name``, ``lon``, ``lat``."""
+    """Harbours: ``harbour_id``, ``kabupaten_kode``, ``name``, ``lon``, ``lat``, and when
+    given ``sailing_days`` and ``departures`` (see :mod:`planner.sailing`)."""
     return read_sites(path, kind="harbour", limits=limits)
 
 

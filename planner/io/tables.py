@@ -73,7 +73,9 @@ def _assemble(source: str, raw_rows: Iterable[tuple[int, Sequence[object]]],
     rows: list[tuple[object, ...]] = []
     numbers: list[int] = []
     for number, raw in raw_rows:
-        cells = [None if is_blank(v) else (v.strip() if isinstance(v, str) else v) for v in raw]
+        # texts (every CSV cell) first: stripped, empty ones are blank
+        cells = [(v.strip() or None) if v.__class__ is str
+                 else (None if is_blank(v) else v) for v in raw]
         if all(c is None for c in cells):
             continue
         if header is None:
@@ -108,7 +110,8 @@ def _assemble(source: str, raw_rows: Iterable[tuple[int, Sequence[object]]],
 def _last_filled(raw: Sequence[object]) -> int:
     """1 + the index of the last non-blank cell; 0 for a blank row."""
     for i in range(len(raw) - 1, -1, -1):
-        if not is_blank(raw[i]):
+        v = raw[i]
+        if (v.strip() != "") if v.__class__ is str else not is_blank(v):
             return i + 1
     return 0
 

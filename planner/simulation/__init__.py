@@ -27,12 +27,19 @@ from planner.simulation.report import (
     last_line,
     write_plot,
 )
+from planner.simulation.sensitivity import (
+    SensitivityRow,
+    format_sensitivity,
+    run_sensitivity,
+    sensitivity_row,
+)
 from planner.simulation.turnout import TurnoutModel, draw_turnout, recorded_at_visit
 
 __all__ = [
     "HEADER",
     "POLICIES",
     "PRIORITY_FLAGS",
+    "SensitivityRow",
     "SimulationConfig",
     "SimulationResult",
     "SimulationStep",
@@ -42,10 +49,13 @@ __all__ = [
     "WeekRow",
     "draw_turnout",
     "format_markdown",
+    "format_sensitivity",
     "format_week",
     "last_line",
     "recorded_at_visit",
     "resolve_regencies",
+    "run_sensitivity",
+    "sensitivity_row",
     "simulate",
     "write_plot",
 ]

@@ -23,9 +23,15 @@ from planner.instance import Instance
 from planner.manual import ManualRule, plan_manual_routes
 from planner.params import PlanningParams
 from planner.problem import BuiltProblem
-from planner.simulation.turnout import TurnoutModel, draw_turnout, recorded_at_visit
+from planner.simulation.turnout import (
+    TurnoutModel,
+    draw_never_come,
+    draw_turnout,
+    recorded_at_visit,
+)
 from planner.solution import Solution
 from planner.solver import solve
+from planner.turnout_model import never_come_share, visit_rate
 from planner.workflow import build_week, classify_dataset
 
 #: The two policies compared, in the order they are reported.
@@ -76,6 +82,8 @@ class VisitOutcome:
     planned: int
     came: int
     recorded: int
+    #: Visits of the village before this one in the run (the repeat decay's exponent).
+    earlier_visits: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,9 +151,33 @@ def _routes(policy: str, built: BuiltProblem, backlog: Mapping[str, int],
     return plan_manual_routes(built.instance, backlog, rule=config.manual)
 
 
+@dataclass(frozen=True)
+class _Field:
+    """The field's true turnout: people who never come per village, rate and decay."""
+
+    never_come: Mapping[str, int]
+    true_rate: float | None
+    repeat_decay: float
+
+
+def _field(params: PlanningParams, turnout: TurnoutModel, seed: int,
+           start: Mapping[str, int]) -> _Field:
+    """True values: those given, else what the planner assumes (none when its model is off)."""
+    model = params.turnout
+    ghosts = {}
+    for code, backlog in start.items():
+        share = turnout.never_come if turnout.never_come is not None else (
+            never_come_share(code, model) if model.enabled else 0.0)
+        ghosts[code] = draw_never_come(seed=seed, village_code=code, backlog=backlog,
+                                       share=share)
+    decay = turnout.repeat_decay if turnout.repeat_decay is not None else (
+        model.repeat_decay if model.enabled else 1.0)
+    return _Field(ghosts, turnout.true_rate, decay)
+
+
 def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int],
-              priority: set[str], config: SimulationConfig, solve_fn: SolveFn
-              ) -> list[VisitOutcome]:
+              priority: set[str], config: SimulationConfig, solve_fn: SolveFn,
+              field_: _Field, history: dict[str, int]) -> list[VisitOutcome]:
     inst = built.instance
     backlog = {code: state[code] for code in built.scores if code in state}
     routes = _routes(policy, built, backlog, config, solve_fn)
@@ -162,14 +194,20 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
         code = visit.village_code or visit.visit_id
         seen[code] = seen.get(code, 0) + 1
         before = state[code]
+        earlier = history.get(code, 0)
+        rate = field_.true_rate if field_.true_rate is not None \
+            else built.scores[code].turnout_rate
         came, _ = draw_turnout(seed=config.seed, week=week, village_code=code,
                                visit_number=seen[code], remaining=before,
-                               rate=built.scores[code].turnout_rate, model=config.turnout)
+                               rate=visit_rate(rate, earlier, field_.repeat_decay),
+                               model=config.turnout,
+                               never_come=field_.never_come.get(code, 0))
         recorded = recorded_at_visit(planned=visit.demand, came=came, remaining=before)
         state[code] = before - recorded
+        history[code] = earlier + 1
         out.append(VisitOutcome(policy, week, built.regency, code,
                                 inst.vehicles[k].vehicle_id, seen[code], code in priority,
-                                before, visit.demand, came, recorded))
+                                before, visit.demand, came, recorded, earlier))
     return out
 
 
@@ -219,6 +257,8 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
     known = table[table["belum_rekam"].notna()]
     start = {str(k): int(n) for k, n in zip(known["kode"], known["belum_rekam"], strict=True)}
     states = {policy: dict(start) for policy in POLICIES}
+    histories: dict[str, dict[str, int]] = {policy: {} for policy in POLICIES}
+    field_ = _field(params, config.turnout, config.seed, start)
     rows: list[WeekRow] = [_row(0, p, states[p], priority, []) for p in POLICIES]
     if on_week:
         on_week(rows[0], rows[1])
@@ -239,7 +279,10 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
         pair: list[WeekRow] = []
         for policy in POLICIES:
             state = states[policy]
-            current = table.assign(belum_rekam=table["kode"].map(state).astype("Int64"))
+            # the planner knows each village's earlier visits (its repeat turnout)
+            current = table.assign(
+                belum_rekam=table["kode"].map(state).astype("Int64"),
+                visits_before=table["kode"].map(histories[policy]).fillna(0).astype(int))
             done: list[VisitOutcome] = []
             for regency in codes:
                 step += 1
@@ -247,7 +290,8 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
                     on_step(SimulationStep(week, config.weeks, policy, regency, step, total))
                 built = build_week(dataset, current, regency=regency, week_start=monday,
                                    params=params)
-                done += _run_week(policy, week, built, state, priority, config, timed)
+                done += _run_week(policy, week, built, state, priority, config, timed,
+                                  field_, histories[policy])
             visits += done
             pair.append(_row(week, policy, state, priority, done))
         rows += pair

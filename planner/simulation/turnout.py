@@ -1,13 +1,16 @@
 """Seeded random turnout of one visit, with common random numbers across policies.
 
-Who comes to a visit: the per-visit turnout rate ``p`` is drawn from a Beta distribution
-around the village's expected rate (``planner.scoring.turnout_for``: the same rate the planner
-plans with, so neither policy knows more than the other), with mean ``rate`` and
-``concentration`` ``kappa`` (``Beta(kappa*rate, kappa*(1-rate))``; kappa 20 at rate 0.6 gives a
-standard deviation of about 0.11: some days the village head gathers many, some days few).
-Each of the ``n`` people still unrecorded in the village comes independently with
-probability ``p``, so turnout is ``Binomial(n, p)``; people who never come (moved, died,
-unwilling: the register's "ghosts") stay in the backlog and lower the next visit's yield.
+The same model the planner plans with (:mod:`planner.turnout_model`), with true values that
+may differ from the planned ones (:class:`TurnoutModel`): a village's backlog holds people who
+never come (moved, died, duplicates, unwilling: the register's "ghosts"), drawn once per
+village (``Binomial(backlog, never_come)``, the same in both policies); they stay in the
+backlog for good.  The per-visit turnout rate ``p`` is drawn from a Beta distribution around
+the village's true rate after its earlier visits, ``rate x repeat_decay ** earlier``
+(``rate``: ``planner.scoring.turnout_for``, the rate the planner plans with, unless
+``true_rate`` is set), with ``concentration`` ``kappa`` (``Beta(kappa*mean, kappa*(1-mean))``;
+kappa 20 at 0.6 gives a standard deviation of about 0.11: some days the village head gathers
+many, some days few).  Each of the ``n`` people still unrecorded who can come comes
+independently with probability ``p``, so turnout is ``Binomial(n - ghosts, p)``.
 The team records at most what its planned service time allows, i.e. the visit's planned
 demand; anyone beyond that goes home unrecorded and stays in the backlog.
 
@@ -27,10 +30,24 @@ import numpy as np
 
 @dataclass(frozen=True)
 class TurnoutModel:
-    """How turnout at a visit varies around the planned rate."""
+    """How turnout at a visit varies, and the field's true rates (``None``: as planned)."""
 
     #: Beta concentration of the per-visit rate around the village's expected rate.
     concentration: float = 20.0
+    #: True first-visit turnout of people who can come, for every village.
+    true_rate: float | None = None
+    #: True share of the backlog that never comes.
+    never_come: float | None = None
+    #: True fall of turnout per earlier visit.
+    repeat_decay: float | None = None
+
+
+def draw_never_come(*, seed: int, village_code: str, backlog: int, share: float) -> int:
+    """People of the village's starting backlog who never come (the same in both policies)."""
+    if backlog <= 0 or share <= 0.0:
+        return 0
+    key = [seed, zlib.crc32(village_code.encode("utf-8")), 0x6E63]  # "nc"
+    return int(np.random.default_rng(np.random.SeedSequence(key)).binomial(backlog, share))
 
 
 def visit_rng_seeds(seed: int, week: int, village_code: str, visit_number: int
@@ -42,8 +59,10 @@ def visit_rng_seeds(seed: int, week: int, village_code: str, visit_number: int
 
 
 def draw_turnout(*, seed: int, week: int, village_code: str, visit_number: int,
-                 remaining: int, rate: float, model: TurnoutModel) -> tuple[int, float]:
-    """People who come to the visit and the drawn rate: ``Binomial(remaining, p)``."""
+                 remaining: int, rate: float, model: TurnoutModel,
+                 never_come: int = 0) -> tuple[int, float]:
+    """People who come to the visit and the drawn rate: ``Binomial(remaining - never_come,
+    p)`` with ``p`` around ``rate`` (the caller applies the repeat decay to ``rate``)."""
     rate_rng, people_rng = visit_rng_seeds(seed, week, village_code, visit_number)
     if rate <= 0.0:
         p = 0.0
@@ -52,9 +71,10 @@ def draw_turnout(*, seed: int, week: int, village_code: str, visit_number: int,
     else:
         k = model.concentration
         p = float(rate_rng.beta(k * rate, k * (1.0 - rate)))
-    if remaining <= 0:
+    pool = remaining - max(0, never_come)
+    if pool <= 0:
         return 0, p
-    came = int(np.count_nonzero(people_rng.random(remaining) < p))
+    came = int(np.count_nonzero(people_rng.random(pool) < p))
     return came, p
 
 

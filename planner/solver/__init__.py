@@ -32,7 +32,8 @@ def __getattr__(name: str) -> Any:
 
 def solve(instance: Instance, *, time_limit_s: float, seed: int,
           solution_limit: int | None = None, progress: ProgressCallback | None = None,
-          initial_routes: Sequence[Sequence[int]] | None = None) -> Solution:
+          initial_routes: Sequence[Sequence[int]] | None = None,
+          initial_ends: Sequence[int] | None = None) -> Solution:
     """Best plan found within ``time_limit_s`` seconds, in this process.
 
     ``solution_limit`` switches to the deterministic mode: the search stops after that many
@@ -41,9 +42,14 @@ def solve(instance: Instance, *, time_limit_s: float, seed: int,
     prize, travel_s)`` is called at each improvement.  ``initial_routes`` (visit indices per
     vehicle) seed the search when they pass :func:`~planner.checking.check_routes`.  Every
     returned plan passed ``check_routes``; a plan that fails it is never ``FEASIBLE``.
+
+    Multi-day tours (vehicles with ``tour``): the night places are searched with the routes;
+    ``initial_ends`` (one location per vehicle) is the night choice to start from (default
+    each vehicle's ``end_location``), and ``Solution.ends`` gives the chosen ones, to check
+    with ``check_routes(instance, solution.routes, ends=solution.ends)``.
     """
     from planner.solver.search import run_search
 
     return run_search(instance, time_limit_s=time_limit_s, seed=seed,
                       solution_limit=solution_limit, progress=progress,
-                      initial_routes=initial_routes)
+                      initial_routes=initial_routes, initial_ends=initial_ends)

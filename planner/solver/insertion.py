@@ -97,7 +97,7 @@ class Tables:
         self.slot[self.optional] = np.arange(len(self.optional))
         #: Best insertion of every optional visit into a route, by (vehicle, route, power):
         #: the ruin-and-recreate loop leaves most routes alone from one step to the next.
-        self._cache: dict[tuple[int, tuple[int, ...], float],
+        self._cache: dict[tuple[int, int, int, tuple[int, ...], float],
                           tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]] = {}
 
     def prize_power(self, power: float) -> npt.NDArray[np.float64]:
@@ -110,7 +110,9 @@ class Tables:
     def best_insertions(self, inst: Instance, r: _Route, power: float
                         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Score and position of inserting each optional visit into ``r`` (cached)."""
-        key = (r.k, tuple(r.visits), power)
+        veh = inst.vehicles[r.k]
+        # start and end in the key: a tour day's ends change while the search picks nights
+        key = (r.k, veh.start_location, veh.end_location, tuple(r.visits), power)
         hit = self._cache.get(key)
         if hit is None:
             if len(self._cache) >= _CACHE_SIZE:

@@ -50,6 +50,22 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
+def start_early() -> None:
+    """Start the solver's process server now, on another thread, while the caller goes on.
+
+    The forkserver imports the search (OR-Tools, the compiled kernels) once, which takes
+    seconds; a command that reads and classifies files first can overlap the two on a
+    second core.  Harmless where there is no forkserver, or when it already runs.
+    """
+    ctx = _context()
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, name="solver-warm-up",
+                     daemon=True).start()
+
+
 def _die_with_parent(alive: Any) -> None:
     """End this process as soon as the caller is gone (see the module's docstring).
 
@@ -83,8 +99,8 @@ def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | No
     out.put(("started", time.monotonic()))
 
     def observer(routes: tuple[tuple[int, ...], ...], elapsed_s: float, prize: int,
-                 travel_s: int) -> None:
-        out.put(("progress", routes, elapsed_s, prize, travel_s))
+                 travel_s: int, ends: tuple[int, ...] | None = None) -> None:
+        out.put(("progress", routes, elapsed_s, prize, travel_s, ends))
 
     if fault == "crash":
         os._exit(3)
@@ -95,7 +111,7 @@ def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | No
         time.sleep(3600)
     if fault == "chatty":  # stuck, but still streaming its last plan: the queue never rests
         while True:
-            observer(solution.routes, 0.0, solution.prize, solution.travel_s)
+            observer(solution.routes, 0.0, solution.prize, solution.travel_s, solution.ends)
             time.sleep(0.005)
     out.put(("done", solution))
 
@@ -103,7 +119,8 @@ def _child(instance: Instance, kwargs: dict[str, Any], out: Any, fault: str | No
 def solve_isolated(instance: Instance, *, time_limit_s: float, seed: int,
                    solution_limit: int | None = None, progress: ProgressCallback | None = None,
                    initial_routes: Sequence[Sequence[int]] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> Solution:
+                   cancelled: Callable[[], bool] | None = None,
+                   initial_ends: Sequence[int] | None = None) -> Solution:
     """Like :func:`planner.solver.solve`, in a child process that is killed if it overruns.
 
     Never raises for a crash or a hang of the search: those return ``FAILED`` with the best
@@ -113,19 +130,22 @@ def solve_isolated(instance: Instance, *, time_limit_s: float, seed: int,
     """
     return run_isolated(instance, time_limit_s=time_limit_s, seed=seed,
                         solution_limit=solution_limit, progress=progress,
-                        initial_routes=initial_routes, cancelled=cancelled)
+                        initial_routes=initial_routes, cancelled=cancelled,
+                        initial_ends=initial_ends)
 
 
 def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
                  solution_limit: int | None = None, progress: ProgressCallback | None = None,
                  initial_routes: Sequence[Sequence[int]] | None = None,
                  margin_s: float = DEFAULT_MARGIN_S, fault: str | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> Solution:
+                 cancelled: Callable[[], bool] | None = None,
+                 initial_ends: Sequence[int] | None = None) -> Solution:
     """:func:`solve_isolated` with the kill margin and a fault to inject (tests only)."""
     started = time.monotonic()
     kwargs = {"time_limit_s": time_limit_s, "seed": seed, "solution_limit": solution_limit,
               "initial_routes": None if initial_routes is None
-              else [list(r) for r in initial_routes]}
+              else [list(r) for r in initial_routes],
+              "initial_ends": None if initial_ends is None else [int(e) for e in initial_ends]}
     ctx = _context()
     out = ctx.Queue()
     # the child's lifeline: this process keeps the only writing end (never written to)
@@ -138,7 +158,7 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
     # (imports, unpickling) takes seconds on a busy machine, and is not the search's time;
     # a child that never starts is killed after STARTUP_LIMIT_S
     kill_at = time.monotonic() + STARTUP_LIMIT_S + time_limit_s * 1.1 + margin_s
-    best: tuple[tuple[tuple[int, ...], ...], int, int] | None = None
+    best: tuple[tuple[tuple[int, ...], ...], int, int, tuple[int, ...] | None] | None = None
     history: list[tuple[float, int, int]] = []
     result: Solution | None = None
     why = ""
@@ -167,8 +187,8 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
         if msg[0] == "started":
             kill_at = time.monotonic() + time_limit_s * 1.1 + margin_s
         elif msg[0] == "progress":
-            _, routes, elapsed_s, prize, travel_s = msg
-            best = (routes, prize, travel_s)
+            _, routes, elapsed_s, prize, travel_s, ends = msg
+            best = (routes, prize, travel_s, ends)
             history.append((elapsed_s, prize, travel_s))
             if progress is not None:
                 progress(elapsed_s, prize, travel_s)
@@ -182,15 +202,15 @@ def run_isolated(instance: Instance, *, time_limit_s: float, seed: int,
     out.close()
     wall = time.monotonic() - started
     if result is not None:
-        report = check_routes(instance, result.routes)
+        report = check_routes(instance, result.routes, ends=result.ends or None)
         if result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL) and not report.ok:
             return Solution(result.routes, SolveStatus.FAILED, report.prize, report.travel_s,
                             wall, result.first_feasible_s, result.progress, seed,
                             "; ".join(report.violations))
         return result
     empty = tuple(() for _ in instance.vehicles)
-    if best is not None and check_routes(instance, best[0]).ok:
+    if best is not None and check_routes(instance, best[0], ends=best[3]).ok:
         return Solution(best[0], SolveStatus.FAILED, best[1], best[2], wall,
                         history[0][0] if history else None, tuple(history), seed,
-                        f"{why}; returning the best plan it reported")
+                        f"{why}; returning the best plan it reported", best[3] or ())
     return Solution(empty, SolveStatus.FAILED, wall_s=wall, seed=seed, message=why)

@@ -41,6 +41,7 @@ from planner.solver.chunks import canonical_chunks
 from planner.solver.insertion import insert_greedy
 from planner.solver.lns import LnsParams, RuinRecreate
 from planner.solver.model import RoutingModel, build_model
+from planner.solver.tours import budget_trim, default_ends, has_tours, run_tour_search
 from planner.solver.tracking import BestTracker, Observer
 
 Routes = tuple[tuple[int, ...], ...]
@@ -124,16 +125,44 @@ def _params(config: SearchConfig, *, limit_s: float, solution_limit: int | None)
 def run_search(instance: Instance, *, time_limit_s: float, seed: int,
                solution_limit: int | None = None, progress: ProgressCallback | None = None,
                initial_routes: Sequence[Sequence[int]] | None = None,
-               config: SearchConfig | None = None, observer: Observer | None = None
-               ) -> Solution:
+               config: SearchConfig | None = None, observer: Any = None,
+               initial_ends: Sequence[int] | None = None) -> Solution:
     """The search behind :func:`planner.solver.solve` with explicit knobs.
 
-    ``observer`` gets each improving plan itself (used to stream plans out of a child process).
+    ``observer(routes, elapsed_s, prize, travel_s, ends)`` gets each improving plan itself
+    (used to stream plans out of a child process).  An instance with multi-day tours goes to
+    :func:`~planner.solver.tours.run_tour_search` (night places searched with the routes);
+    any other to :func:`core_search`, unchanged.
     """
+    if has_tours(instance):
+        return run_tour_search(instance, time_limit_s=time_limit_s, seed=seed,
+                               solution_limit=solution_limit, progress=progress,
+                               initial_routes=initial_routes, initial_ends=initial_ends,
+                               config=config, observer=observer)
+    ends = default_ends(instance)
+    watch: Observer | None = None
+    if observer is not None:
+        def watch(routes: Routes, elapsed_s: float, prize: int, travel_s: int) -> None:
+            observer(routes, elapsed_s, prize, travel_s, ends)
+    return core_search(instance, time_limit_s=time_limit_s, seed=seed,
+                       solution_limit=solution_limit, progress=progress,
+                       initial_routes=initial_routes, config=config, observer=watch)
+
+
+def core_search(instance: Instance, *, time_limit_s: float, seed: int,
+                solution_limit: int | None = None, progress: ProgressCallback | None = None,
+                initial_routes: Sequence[Sequence[int]] | None = None,
+                config: SearchConfig | None = None, observer: Observer | None = None
+                ) -> Solution:
+    """The day search on fixed start and end locations (a tour's nights already chosen)."""
     cfg = config or SearchConfig()
     started = time.monotonic()
     deadline = started + time_limit_s
-    tracker = BestTracker(instance, progress, started, observer)
+    repair = None
+    if instance.budget_rp is not None:
+        def repair(routes: Routes) -> Routes:
+            return budget_trim(instance, routes)
+    tracker = BestTracker(instance, progress, started, observer, repair)
     rng = random.Random(seed)
     n_veh = len(instance.vehicles)
     start: list[list[int]] = [[] for _ in range(n_veh)]
@@ -247,12 +276,13 @@ def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
                   else SolveStatus.NO_SOLUTION)
         empty = tuple(() for _ in instance.vehicles)
         return Solution(empty, status, wall_s=wall, seed=seed,
-                        message=f"no plan found ({status_name})")
+                        message=f"no plan found ({status_name})",
+                        ends=default_ends(instance))
     report = check_routes(instance, tracker.routes)
     if not report.ok:  # never expected: the tracker only keeps clean plans
         return Solution(tracker.routes, SolveStatus.FAILED, report.prize, report.travel_s, wall,
                         tracker.first_feasible_s, tuple(tracker.history), seed,
-                        "; ".join(report.violations))
+                        "; ".join(report.violations), default_ends(instance))
     # OR-Tools' optimality is about its penalty-weighted cost, not our lexicographic
     # objective: only the trivial case (nothing to search) is reported optimal.
     status = SolveStatus.OPTIMAL if status_name == "ROUTING_OPTIMAL" and rounds == 0 \
@@ -260,4 +290,4 @@ def _finish(instance: Instance, tracker: BestTracker, started: float, seed: int,
     return Solution(tracker.routes, status, report.prize, report.travel_s, wall,
                     tracker.first_feasible_s, tuple(tracker.history), seed,
                     f"{rounds} round(s), {restarts} restart(s); last OR-Tools status "
-                    f"{status_name}")
+                    f"{status_name}", default_ends(instance))

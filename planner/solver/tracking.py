@@ -26,8 +26,11 @@ class BestTracker:
     """The best check-clean routes so far, with the improvement history."""
 
     def __init__(self, instance: Instance, progress: ProgressCallback | None,
-                 started: float, observer: Observer | None = None) -> None:
+                 started: float, observer: Observer | None = None,
+                 repair: Callable[[Routes], Routes] | None = None) -> None:
         self.instance = instance
+        #: Makes a plan the check rejects acceptable (drops visits to keep a budget), or None.
+        self.repair = repair
         self.progress = progress
         self.observer = observer
         self.started = started
@@ -64,7 +67,17 @@ class BestTracker:
         report = check_routes(self.instance, rt)
         if not report.ok:
             self.rejected += 1
-            return False
+            if self.repair is None:
+                return False
+            fixed = self.repair(rt)
+            if fixed == rt:
+                return False
+            # the repaired plan is offered on its own merits (without a second repair)
+            repair, self.repair = self.repair, None
+            try:
+                return self.offer(fixed)
+            finally:
+                self.repair = repair
         self.routes, self.prize, self.travel_s = rt, prize, travel
         elapsed = time.monotonic() - self.started
         if self.first_feasible_s is None:

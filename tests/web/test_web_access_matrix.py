@@ -121,6 +121,7 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {
     ("field_api.progress", "GET"): API_READ,
     ("reports.index", "GET"): READ,
     ("reports.accept", "POST"): WRITE_DONE,
+    ("reports.accept_model", "POST"): WRITE_DONE,
     ("reports.contact", "GET"): WRITE_FORM,
     ("reports.contact", "POST"): WRITE_DONE,
     ("province.index", "GET"): _kind(302, (200,) * 4, DENIED, DENIED),

@@ -164,6 +164,30 @@ def test_a_killed_worker_process_hands_the_job_over_once(app, worker, tmp_path):
     assert drafts == 1  # the killed attempt stored nothing; the second one stored its draft
 
 
+def test_worker_processes_start_the_solver_server_before_any_job(worker, tmp_path):
+    """Each pool process starts its solver forkserver (OR-Tools imported once) at its start,
+    so its first job does not wait for those imports (CELERY_WARM_SOLVER, the default)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        pool = _children(worker.pid)
+        servers = [c for p in pool for c in _children(p)
+                   if b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        if pool and len(servers) == len(pool):
+            return
+        time.sleep(0.3)
+    pytest.fail("no solver server under the pool process; worker log:\n"
+                + (tmp_path / "worker.log").read_text()[-3000:])
+
+
+def test_the_early_solver_server_can_be_turned_off(tmp_path, settings):
+    """CELERY_WARM_SOLVER reaches the workers' Celery settings (on by default)."""
+    from web.celery_app import WARM_SOLVER
+
+    assert build_app(tmp_path, **settings).extensions["celery"].conf[WARM_SOLVER] is True
+    off = build_app(tmp_path / "off", **settings, CELERY_WARM_SOLVER=False)
+    assert off.extensions["celery"].conf[WARM_SOLVER] is False
+
+
 def test_cancel_stops_a_running_job_and_frees_the_worker(app, worker, tmp_path):
     """Cancelling a running job kills its solve; the same worker then runs the next job."""
     log = tmp_path / "worker.log"

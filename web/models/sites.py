@@ -34,3 +34,7 @@ class Harbour(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(200))
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
+    #: As written in ``harbours.csv`` (see :mod:`planner.sailing`); ``None`` = every day /
+    #: whenever the team arrives.
+    sailing_days: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    departures: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -24,6 +24,7 @@ from web.services.field_reports import (
     unreachable_villages,
     village_names,
 )
+from web.services.never_come import accept_never_come, never_come_view
 from web.services.progress import regency_progress
 from web.services.teams import list_teams
 from web.services.turnout import accept_turnout, learned_turnout
@@ -58,6 +59,7 @@ def index(regency_code: str) -> str:
     return render_template(
         "reports/index.html", regency=regency, progress=regency_progress(regency_code),
         turnout=learned_turnout(regency_code), type_labels=type_labels(),
+        never_come=never_come_view(regency_code),
         unreachable=sorted(unreachable_villages(regency_code).values(),
                            key=lambda u: u.report.stop_date, reverse=True),
         reports=(reports := regency_reports(regency_code, limit=50)),
@@ -81,6 +83,19 @@ def accept(regency_code: str) -> Response:
     else:
         flash(_("Belum ada laporan untuk dipelajari."), "info")
     return redirect(url_for("reports.index", regency_code=regency_code) + "#kehadiran")
+
+
+@bp.post("/tidak-pernah-datang")
+def accept_model(regency_code: str) -> Response:
+    """Accept the learned share that never comes and repeat decay for the next plans."""
+    require_regency(regency_code, write=True)
+    stored = accept_never_come(regency_code, current_user)
+    if stored:
+        flash(_("Nilai dari laporan disimpan; rencana berikutnya memakainya (%(n)s nilai).",
+                n=len(stored)), "success")
+    else:
+        flash(_("Belum ada laporan untuk dipelajari."), "info")
+    return redirect(url_for("reports.index", regency_code=regency_code) + "#tidak-pernah-datang")
 
 
 @bp.route("/desa/<kode>/kontak", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from planner.errors import InputError, ParameterError
 from planner.exports import navigation_links, whatsapp_text, whatsapp_url
 from planner.parts import number_parts_dict
-from planner.plan import Stop, plan_from_dict
+from planner.plan import Stop, leg_text, plan_from_dict
 from web.extensions import db
 from web.i18n import TIMEZONE_NAMES
 from web.models import PlanVersion, Regency, Team, Village, VillageContact
@@ -44,6 +44,15 @@ def schedule_version(regency_code: str, today: date,
 
 def _day_label(day: date) -> str:
     return f"{WEEKDAYS_ID[day.isoweekday() - 1]}, {day.day}/{day.month}/{day.year}"
+
+
+def _boat(leg: Any) -> dict[str, Any] | None:
+    """A boat leg as the lead reads it: harbour, crossing minutes and a sentence (both
+    languages: the page picks one, the offline copy keeps both)."""
+    if not isinstance(leg, dict) or leg.get("mode") != "boat":
+        return None
+    return {"harbour": leg.get("harbour"), "crossing_min": leg.get("crossing_min"),
+            "text_id": leg_text(leg, "id"), "text_en": leg_text(leg, "en")}
 
 
 def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
@@ -95,6 +104,7 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
                 "chunk": s.get("chunk", 1), "chunks": s.get("chunks", 1),
                 "arrival": clock(s.get("arrival_s")), "departure": clock(s.get("departure_s")),
                 "expected_recordings": s.get("expected_recordings", 0),
+                "boat": _boat(s.get("leg")),
                 "contact": contacts.get(village.id, "") if village else "",
                 "flags": [f for f, on in village.flags().items() if on] if village else [],
                 "links": navigation_links(stop_obj),
@@ -111,6 +121,7 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
                      "is_today": day == today, "is_past": day is not None and day < today,
                      "start": clock(route.get("start_s")), "end": clock(route.get("end_s")),
                      "expected_recordings": route.get("expected_recordings", 0),
+                     "return_boat": _boat(route.get("return_leg")),
                      "whatsapp_url": share, "stops": stops})
     # today first, then the days still to come, then the days already past
     days.sort(key=lambda d: (0 if d["is_today"] else 2 if d["is_past"] else 1, d["date"] or ""))

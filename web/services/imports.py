@@ -261,6 +261,11 @@ def _store_sites(model: type[Office] | type[Harbour], id_column: str, regency_co
                                     strict=True):
         site = existing.get(code) or model(regency_code=regency_code, code=code)
         site.name, site.lon, site.lat = str(name), float(lon), float(lat)
+        if model is Harbour:
+            row = rows[rows[id_column] == code].iloc[0]
+            for column in ("sailing_days", "departures"):
+                value = _value(row.get(column)) if column in rows.columns else None
+                setattr(site, column, str(value) if value is not None else None)
         db.session.add(site)
         db.session.flush()
         seen[str(code)] = site.id

@@ -36,6 +36,7 @@ from web.models import JobStatus, PlanningJob, PlanVersion, Regency, User
 from web.models.base import utcnow
 from web.services.field_reports import unreachable_notes
 from web.services.field_schedule import local_today
+from web.services.never_come import turnout_model_params
 from web.services.plans import published_version, store_draft, store_instance
 from web.services.turnout import service_params
 from web.services.version_notes import job_note_data
@@ -393,7 +394,8 @@ def run_job(job: PlanningJob, *, poll_s: float = 0.3) -> None:
     job_id = job.id
     solver = solver_params(job)
     # the turnout rates the coordinator accepted from field reports (services/turnout.py)
-    params = PlanningParams(solver=solver, service=service_params(job.regency_code))
+    params = PlanningParams(solver=solver, service=service_params(job.regency_code),
+                            turnout=turnout_model_params(job.regency_code))
     try:
         with _beating(job_id, dict(job.progress or {})):
             built, initial, base = build_job_problem(job, params)

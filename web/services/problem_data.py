@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import shapely
 from sqlalchemy import select
 
 from planner.params import PlanningParams
 from planner.problem import BuiltProblem, Pin, build_problem
 from web.extensions import db
-from web.models import Harbour, Office, Regency, Team
+from web.models import Harbour, Office, Regency, Team, Village
 from web.services.roads import road_network
 from web.services.villages import regency_village_rows
 
@@ -96,9 +97,34 @@ def regency_tables(regency: Regency) -> RegencyTables:
                                   .order_by(Harbour.code))
     harbour_frame = pd.DataFrame(
         [{"harbour_id": h.code, "kabupaten_kode": regency.code, "name": h.name, "lon": h.lon,
-          "lat": h.lat} for h in harbours],
-        columns=["harbour_id", "kabupaten_kode", "name", "lon", "lat"])
+          "lat": h.lat, "sailing_days": h.sailing_days, "departures": h.departures}
+         for h in harbours],
+        columns=["harbour_id", "kabupaten_kode", "name", "lon", "lat", "sailing_days",
+                 "departures"])
     return RegencyTables(villages, team_frame, office_frame, harbour_frame)
+
+
+def _with_geometry(villages: pd.DataFrame, regency_code: str) -> pd.DataFrame:
+    """The villages with their polygons (WGS84) when any is an island, plus the polygons of
+    the province's other villages near it (rows with only ``kode``, ``kabupaten_kode`` and
+    ``geometry``): boats go round all that land and land on the island's coast (see
+    :mod:`planner.crossings`)."""
+    if villages.empty or not villages["island"].astype(bool).any():
+        return villages
+    rows = db.session.execute(select(Village.kode, Village.regency_code,
+                                     Village.geometry_geojson).where(
+        Village.regency_code.startswith(regency_code[:2]))).all()
+    shapes = {k: g for k, _, g in rows}
+    geoms = [shapely.from_geojson(shapes[k]) if shapes.get(k) else None
+             for k in villages["kode"]]
+    own = villages.assign(geometry=geoms)
+    others = [(k, r, g) for k, r, g in rows if r != regency_code and g]
+    if not others:
+        return own
+    around = pd.DataFrame({"kode": [k for k, _, _ in others],
+                           "kabupaten_kode": [r for _, r, _ in others],
+                           "geometry": list(shapely.from_geojson([g for _, _, g in others]))})
+    return pd.concat([own, around], ignore_index=True)
 
 
 def build_regency_problem(regency: Regency, week_start: date, params: PlanningParams, *,
@@ -108,9 +134,15 @@ def build_regency_problem(regency: Regency, week_start: date, params: PlanningPa
     """The routing problem of the regency's week, from what the database holds now (no
     team-day on national holidays, cuti bersama or the coordinator's days off)."""
     from web.services.days_off import planner_days_off
+    from web.services.never_come import visits_before
 
     tables = regency_tables(regency)
-    return build_problem(tables.villages, teams=tables.teams, offices=tables.offices,
+    # earlier visits from the reports: repeat visits draw fewer (planner/turnout_model.py)
+    earlier = visits_before(regency.code, week_start)
+    villages = tables.villages.assign(
+        visits_before=tables.villages["kode"].map(earlier).fillna(0).astype(int))
+    return build_problem(_with_geometry(villages, regency.code), teams=tables.teams,
+                         offices=tables.offices,
                          harbours=tables.harbours, regency=regency.code, week_start=week_start,
                          params=params, pins=pins, strict_pins=strict_pins,
                          closed_before=closed_before, roads=road_network(regency.code),

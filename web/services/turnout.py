@@ -33,9 +33,11 @@ def village_type(village: Village) -> str:
 
 
 def accepted_rates(regency_code: str) -> dict[str, TurnoutRate]:
-    """The regency's accepted rates by village type."""
+    """The regency's accepted rates by village type (the turnout model's accepted values,
+    kept in the same table under other keys, are not types: ``services/never_come.py``)."""
     return {t.village_type: t for t in db.session.scalars(
-        select(TurnoutRate).where(TurnoutRate.regency_code == regency_code))}
+        select(TurnoutRate).where(TurnoutRate.regency_code == regency_code))
+        if t.village_type in TURNOUT_TYPES}
 
 
 def service_params(regency_code: str) -> ServiceParams:
