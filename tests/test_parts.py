@@ -29,7 +29,7 @@ DAYS = ("2026-11-30", "2026-12-01", "2026-12-02")
 def built() -> BuiltProblem:
     """A village of three parts and a small one; one team."""
     villages = villages_frame(
-        make_village("36.90.01.2001", stop_lon=106.02, desa="Sukamaju", belum_rekam=900),
+        make_village("36.90.01.2001", stop_lon=106.02, desa="Sukamaju", belum_rekam=600),
         make_village("36.90.01.2002", stop_lon=106.03, desa="Kecil", belum_rekam=20))
     return build_problem(villages, teams=teams_frame(make_team("a")), offices=offices_frame(),
                          harbours=harbours_frame(), regency=REGENCY,
@@ -45,7 +45,6 @@ def plan(built: BuiltProblem) -> Plan:
     for day, part in zip(DAYS, (3, 1, 2), strict=True):
         routes[ids.index(f"a@{day}")] = (index[f"36.90.01.2001#{part}"],)
     solution = Solution(routes=tuple(routes), status=SolveStatus.FEASIBLE)
-    assert [v.chunks for v in built.instance.visits][:1] == [3], "the big village has 3 parts"
     return decode_plan(built.instance, solution, built=built)
 
 

@@ -166,7 +166,7 @@ def test_edit_notes_name_the_part_the_pages_show():
 
     built = build_problem(
         villages_frame(make_village("36.90.01.2001", stop_lon=106.02, desa="Sukamaju",
-                                    belum_rekam=900)),
+                                    belum_rekam=600)),
         teams=teams_frame(make_team("a")), offices=offices_frame(), harbours=harbours_frame(),
         regency=REGENCY, week_start=WEEK, params=PlanningParams())
     index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}
