@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from planner.exports import whatsapp_text
-from planner.params import PlanningParams
 from planner.parts import number_parts_dict, part_numbers
 from planner.plan import Plan, decode_plan, plan_from_dict, plan_summary_text, plan_to_dict
 from planner.problem import BuiltProblem, build_problem
@@ -18,6 +17,7 @@ from tests.factories import (
     make_team,
     make_village,
     offices_frame,
+    simple_turnout,
     teams_frame,
     villages_frame,
 )
@@ -33,7 +33,7 @@ def built() -> BuiltProblem:
         make_village("36.90.01.2002", stop_lon=106.03, desa="Kecil", belum_rekam=20))
     return build_problem(villages, teams=teams_frame(make_team("a")), offices=offices_frame(),
                          harbours=harbours_frame(), regency=REGENCY,
-                         week_start=date(2026, 11, 30), params=PlanningParams())
+                         week_start=date(2026, 11, 30), params=simple_turnout())
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,10 @@ def test_learned_share_is_shown_with_its_reports_and_accepted(app, published):
     assert "laporan masih sedikit" in row
     decay = section[section.index('data-key="repeat_decay"'):]
     assert '<td class="num learned">–</td>' in decay  # no repeat visit yet
+    model = coordinator.get(f"/api/v1/regencies/{OWN}/turnout").get_json()["model"]
+    assert model == {"never_come": {"learned": 0.25, "reports": 1, "current": 0.1},
+                     "repeat_decay": {"learned": None, "reports": 0, "current": 0.85},
+                     "villages": []}
     response = coordinator.post(f"/kabupaten/{OWN}/lapangan/tidak-pernah-datang")
     assert response.status_code == 302
     with app.app_context():

@@ -22,6 +22,7 @@ from web.services.field_reports import (
     team_reports,
 )
 from web.services.field_schedule import team_schedule
+from web.services.never_come import never_come_view
 from web.services.progress import regency_progress
 from web.services.turnout import accept_turnout, learned_turnout
 
@@ -73,7 +74,20 @@ def _turnout_json(regency_code: str) -> JSON:
          "expected": r.expected, "ratio": round(r.ratio, 3), "learned_rate": r.learned_rate,
          "current_rate": r.current_rate, "few_reports": r.few,
          "accepted_rate": r.accepted.rate if r.accepted else None}
-        for r in learned_turnout(regency_code)]}
+        for r in learned_turnout(regency_code)], "model": _model_json(regency_code)}
+
+
+def _model_json(regency_code: str) -> JSON:
+    view = never_come_view(regency_code)
+    learned, current = view.learned, view.current
+    return {"never_come": {"learned": learned.never_come,
+                           "reports": learned.never_come_reports,
+                           "current": current.never_come},
+            "repeat_decay": {"learned": learned.repeat_decay,
+                             "reports": learned.repeat_reports,
+                             "current": current.repeat_decay},
+            "villages": [{"village_code": code, "never_come": share, "reports": n}
+                         for code, (share, n) in learned.by_village.items()]}
 
 
 @bp.get("/regencies/<regency_code>/turnout")

@@ -74,7 +74,19 @@ SCHEMAS: JSON = {
             "ratio": {"type": "number", "description": "recorded / expected"},
             "learned_rate": {"type": "number"}, "current_rate": {"type": "number"},
             "accepted_rate": {"type": ["number", "null"]},
-            "few_reports": {"type": "boolean"}}}}}},
+            "few_reports": {"type": "boolean"}}}},
+        "model": {"type": "object", "description": "The turnout model learned from the "
+                  "reports (docs/model.md): learned value (null: the reports do not tell), "
+                  "the reports it rests on, the value planning uses now", "properties": {
+                      "never_come": {"$ref": "#/components/schemas/LearnedValue"},
+                      "repeat_decay": {"$ref": "#/components/schemas/LearnedValue"},
+                      "villages": {"type": "array", "items": {"type": "object", "properties": {
+                          "village_code": {"type": "string"},
+                          "never_come": {"type": "number"},
+                          "reports": {"type": "integer"}}}}}}}},
+    "LearnedValue": {"type": "object", "properties": {
+        "learned": {"type": ["number", "null"]}, "reports": {"type": "integer"},
+        "current": {"type": "number"}}},
     "TurnoutAccept": {"type": "object", "additionalProperties": False, "properties": {
         "types": {"type": "array", "items": {"type": "string", "enum": list(TURNOUT_TYPES)},
                   "description": "Types to accept; empty or missing: all"}}},
