@@ -149,7 +149,6 @@ def test_tim_saya_marks_today(app, two_weeks, monkeypatch):
 
 def test_edit_notes_name_the_part_the_pages_show():
     """Removing the solver's part 3, visited first, says "(bagian 1/3)" as the pages do."""
-    from planner.params import PlanningParams
     from planner.plan import decode_plan, plan_to_dict
     from planner.problem import build_problem
     from planner.solution import Solution, SolveStatus
@@ -159,6 +158,7 @@ def test_edit_notes_name_the_part_the_pages_show():
         make_team,
         make_village,
         offices_frame,
+        simple_turnout,
         teams_frame,
         villages_frame,
     )
@@ -168,7 +168,7 @@ def test_edit_notes_name_the_part_the_pages_show():
         villages_frame(make_village("36.90.01.2001", stop_lon=106.02, desa="Sukamaju",
                                     belum_rekam=600)),
         teams=teams_frame(make_team("a")), offices=offices_frame(), harbours=harbours_frame(),
-        regency=REGENCY, week_start=WEEK, params=PlanningParams())
+        regency=REGENCY, week_start=WEEK, params=simple_turnout())
     index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}
     ids = [v.vehicle_id for v in built.instance.vehicles]
     routes: list[tuple[int, ...]] = [() for _ in ids]
