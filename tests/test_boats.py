@@ -9,6 +9,7 @@ and neighbour polygons), on the sample regency and on Banten's Kabupaten Serang.
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import numpy as np
 import pypdf
 import pytest
 import shapely
-from conftest import BANTEN
 
 from planner.crossings import (
     Crossing,
@@ -41,6 +41,9 @@ from planner.travel import EstimateProvider, Harbour, TravelPoint
 from planner.workflow import build_week, classify_dataset
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+#: The read-only Banten reference data (``JEMPUT_BANTEN`` points elsewhere).
+BANTEN = Path(os.environ.get("JEMPUT_BANTEN")
+              or Path(__file__).resolve().parents[2] / "shared" / "data" / "banten")
 MONDAY = date(2026, 11, 30)
 MAX_LAND_M = 500.0
 
