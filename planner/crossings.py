@@ -455,7 +455,10 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
             to_quay[i, ok3] = (up_t[i][c1] + road_qq[c1, c2])[ok3]
     np.fill_diagonal(duration, 0.0)
     np.fill_diagonal(distance, 0.0)
-    info = {**base.info, "boats": "harbour, crossing over water, landing"}
+    info: dict[str, Any] = {**base.info, "points": n, "boat_points": len(quays) + m}
+    counts = getattr(provider, "network_counts", None)
+    if callable(counts) and "points_off_network" in info:
+        info.update(counts(points))  # the stops and harbours, as without boats
     mats = TravelMatrices(np.ceil(duration - 1e-9).astype(np.int64),
                           np.ceil(distance - 1e-9).astype(np.int64), by_boat, info=info)
     return mats, CrossingLegs(tuple(crossings), leave, reach,
