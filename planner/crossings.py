@@ -81,11 +81,6 @@ class Crossing:
     sailing_days: frozenset[int] | None = None
     departures: tuple[int, ...] = ()
 
-    @property
-    def sailing_s(self) -> int:
-        """Seconds of the crossing (as :attr:`duration_s`)."""
-        return self.duration_s
-
 
 class _Frame:
     """A local metric projection (equirectangular around a latitude): enough for 100 km."""
@@ -247,9 +242,9 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
 
     ``islands`` maps a landmass number to its land (the union of its villages); ``land`` is
     all land around (village and neighbour polygons); ``mainland`` the polygons of the
-    office's landmass, used for
-    a departure from its coast when no harbour is on it.  A harbour on an island is that
-    island's landing.  ``schedules`` maps a harbour name to its sailing days and departures.
+    office's landmass, used for a departure from its coast when no harbour is on it.  A
+    harbour on an island is that island's landing (moved to the shore like a quay).
+    ``schedules`` maps a harbour name to its sailing days and departures.
     """
     schedules = schedules or {}
     crossings: list[Crossing] = []
@@ -278,7 +273,7 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
                 dist = [haversine_m(h.lon, h.lat, lon, lat) for h in own]
                 h = own[int(np.argmin(dist))]
                 lx, ly = frame.xy(h.lon, h.lat)
-                landing = (float(lx), float(ly))
+                landing = _quay((float(lx), float(ly)), land_xy)
             else:
                 landing = _nearest_on(island_xy, shapely.points(*quay))
             path = water_route(quay, landing, land_xy)

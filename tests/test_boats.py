@@ -293,3 +293,15 @@ def test_without_polygons_a_boat_leg_still_says_boat() -> None:
     assert legs
     assert all(leg == {"mode": "boat", "harbour": None} for leg in legs)
     assert leg_text(legs[0]) == "dengan kapal"
+
+
+def test_a_harbour_on_the_island_is_the_landing() -> None:
+    main = shapely.box(105.8, -6.3, 106.2, -6.1)
+    island = shapely.box(106.0, -6.0, 106.1, -5.9)
+    harbours = [Harbour("Dermaga Darat", 106.05, -6.1),
+                Harbour("Dermaga Pulau", 106.09, -5.95, landmass=2)]  # east side, inland
+    land = np.array([main, island], dtype=object)
+    [c] = plan_crossings({2: island}, harbours, land, TravelParams())
+    assert c.harbour == "Dermaga Darat"
+    assert (c.landing_lon, c.landing_lat) == pytest.approx((106.1, -5.95), abs=1e-3)
+    assert land_crossed_m(c.route, land) <= MAX_LAND_M
