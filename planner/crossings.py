@@ -81,11 +81,6 @@ class Crossing:
     sailing_days: frozenset[int] | None = None
     departures: tuple[int, ...] = ()
 
-    @property
-    def sailing_s(self) -> int:
-        """Seconds of the crossing (as :attr:`duration_s`)."""
-        return self.duration_s
-
 
 class _Frame:
     """A local metric projection (equirectangular around a latitude): enough for 100 km."""
@@ -247,9 +242,9 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
 
     ``islands`` maps a landmass number to its land (the union of its villages); ``land`` is
     all land around (village and neighbour polygons); ``mainland`` the polygons of the
-    office's landmass, used for
-    a departure from its coast when no harbour is on it.  A harbour on an island is that
-    island's landing.  ``schedules`` maps a harbour name to its sailing days and departures.
+    office's landmass, used for a departure from its coast when no harbour is on it.  A
+    harbour on an island is that island's landing (moved to the shore like a quay).
+    ``schedules`` maps a harbour name to its sailing days and departures.
     """
     schedules = schedules or {}
     crossings: list[Crossing] = []
@@ -278,7 +273,7 @@ def plan_crossings(islands: Mapping[int, Any], harbours: Sequence[Harbour], land
                 dist = [haversine_m(h.lon, h.lat, lon, lat) for h in own]
                 h = own[int(np.argmin(dist))]
                 lx, ly = frame.xy(h.lon, h.lat)
-                landing = (float(lx), float(ly))
+                landing = _quay((float(lx), float(ly)), land_xy)
             else:
                 landing = _nearest_on(island_xy, shapely.points(*quay))
             path = water_route(quay, landing, land_xy)
@@ -455,7 +450,10 @@ def crossing_matrices(provider: MatrixProvider, points: Sequence[TravelPoint],
             to_quay[i, ok3] = (up_t[i][c1] + road_qq[c1, c2])[ok3]
     np.fill_diagonal(duration, 0.0)
     np.fill_diagonal(distance, 0.0)
-    info = {**base.info, "boats": "harbour, crossing over water, landing"}
+    info: dict[str, Any] = {**base.info, "points": n, "boat_points": len(quays) + m}
+    counts = getattr(provider, "network_counts", None)
+    if callable(counts) and "points_off_network" in info:
+        info.update(counts(points))  # the stops and harbours, as without boats
     mats = TravelMatrices(np.ceil(duration - 1e-9).astype(np.int64),
                           np.ceil(distance - 1e-9).astype(np.int64), by_boat, info=info)
     return mats, CrossingLegs(tuple(crossings), leave, reach,

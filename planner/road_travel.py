@@ -118,6 +118,17 @@ class RoadProvider:
         dist = haversine_m(lon, lat, net.vertex_lon[vertex], net.vertex_lat[vertex])
         return vertex.astype(np.int64), dist
 
+    def network_counts(self, points: Sequence[TravelPoint]) -> dict[str, Any]:
+        """``points_on_network``, ``points_off_network`` and ``max_access_m`` of ``points``
+        and the harbours, as :meth:`matrices` reports them (for callers that route more
+        points, such as boat landings, than they report on)."""
+        _, access_m = self._snap([*points, *(TravelPoint(h.lon, h.lat) for h in self.harbours)])
+        on_net = access_m <= self.params.max_snap_m
+        return {"points_on_network": int(on_net.sum()),
+                "points_off_network": int((~on_net).sum()),
+                "max_access_m": round(float(access_m[on_net].max()), 1) if on_net.any()
+                else None}
+
     def _graph(self, snapped: IntArray) -> tuple[csr_matrix, IntArray, int]:
         """The piece graph cut at junctions and at ``snapped``; vertex -> node; edge count."""
         from scipy.sparse import csr_matrix

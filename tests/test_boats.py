@@ -9,6 +9,7 @@ and neighbour polygons), on the sample regency and on Banten's Kabupaten Serang.
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import numpy as np
 import pypdf
 import pytest
 import shapely
-from conftest import BANTEN
 
 from planner.crossings import (
     Crossing,
@@ -41,6 +41,9 @@ from planner.travel import EstimateProvider, Harbour, TravelPoint
 from planner.workflow import build_week, classify_dataset
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+#: The read-only Banten reference data (``JEMPUT_BANTEN`` points elsewhere).
+BANTEN = Path(os.environ.get("JEMPUT_BANTEN")
+              or Path(__file__).resolve().parents[2] / "shared" / "data" / "banten")
 MONDAY = date(2026, 11, 30)
 MAX_LAND_M = 500.0
 
@@ -290,3 +293,15 @@ def test_without_polygons_a_boat_leg_still_says_boat() -> None:
     assert legs
     assert all(leg == {"mode": "boat", "harbour": None} for leg in legs)
     assert leg_text(legs[0]) == "dengan kapal"
+
+
+def test_a_harbour_on_the_island_is_the_landing() -> None:
+    main = shapely.box(105.8, -6.3, 106.2, -6.1)
+    island = shapely.box(106.0, -6.0, 106.1, -5.9)
+    harbours = [Harbour("Dermaga Darat", 106.05, -6.1),
+                Harbour("Dermaga Pulau", 106.09, -5.95, landmass=2)]  # east side, inland
+    land = np.array([main, island], dtype=object)
+    [c] = plan_crossings({2: island}, harbours, land, TravelParams())
+    assert c.harbour == "Dermaga Darat"
+    assert (c.landing_lon, c.landing_lat) == pytest.approx((106.1, -5.95), abs=1e-3)
+    assert land_crossed_m(c.route, land) <= MAX_LAND_M

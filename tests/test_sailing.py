@@ -3,13 +3,13 @@ sails, waits for the departure, and says ``no_sailing`` when no boat fits."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_csv
 
 from planner.dataset import Dataset, load_dataset_from_folder
 from planner.errors import InputError
@@ -29,6 +29,12 @@ from planner.workflow import build_week, classify_dataset
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 MONDAY = date(2026, 11, 30)
 THURSDAY = "2026-12-03"
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> str:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return str(path)
 
 
 def test_parse_days_and_times() -> None:
