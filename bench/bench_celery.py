@@ -2,7 +2,8 @@
 same work in 2 local processes: what the queue adds (issue 20).
 
     python bench/bench_celery.py [--rounds 3] [--time-limit 20] [--dir /tmp/jb-bench-celery]
-                                 [--database URL] [--redis-db 12] [--keep-cold]
+                                 [--database URL] [--redis-db 12] [--workers 2]
+                                 [--sides celery,local] [--cold-celery]
 
 Setup (made once, reused from ``--dir``): a database migrated by the app's migrations with
 Banten's 8 regencies imported as the web imports them (``store_dataset`` of the province's
