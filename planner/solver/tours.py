@@ -14,8 +14,9 @@ ordinary instance (each day from its chained start to its night place), which th
    own plans.
 3. *Night moves and the incumbent*: for single-night changes of the best plan, the two days
    around the changed night keep what the new start or end allows and are re-planned
-   quickly; a move that looks better gets a short day search, and the incumbent's nights get
-   most of the remaining time in long day searches from its plan.
+   quickly; two days may also trade their visits (:meth:`TourSearch.swapped_days`); a move
+   that looks better gets a short day search, and the incumbent's nights get most of the
+   remaining time in long day searches from its plan.
 
 In the deterministic mode (``solution_limit``) every phase is bounded by counts, not by the
 clock, so a seed gives the same routes and nights.
