@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'set':12} {'instance':24} {'score':>6} {'ref':>6} {'gap%':>6} {'wall':>5}")
     gaps = []
     infeasible = 0
-    pool = mp.get_context("spawn").Pool(args.jobs, maxtasksperchild=1) if args.jobs > 1 \
+    pool = mp.get_context("spawn").Pool(args.jobs) if args.jobs > 1 \
         else None
     results = pool.imap(solve_one, tasks, chunksize=1) if pool is not None \
         else map(solve_one, tasks)

@@ -188,3 +188,14 @@ def test_tours_are_reproducible_in_the_deterministic_mode() -> None:
     again = solve(inst, time_limit_s=20.0, seed=3, solution_limit=2)
     assert (first.routes, first.ends) == (again.routes, again.ends)
     assert check_routes(inst, first.routes, ends=first.ends).ok
+
+
+def test_isolated_solve_returns_the_nights() -> None:
+    """The web's path (a child process) carries the night places back and checks them."""
+    from planner.solver import solve_isolated
+
+    inst = far_instance()
+    sol = solve_isolated(inst, time_limit_s=3.0, seed=0, solution_limit=2)
+    assert sol.status is SolveStatus.FEASIBLE, sol.message
+    assert sol.ends == (1, 0)
+    assert check_routes(inst, sol.routes, ends=sol.ends).ok

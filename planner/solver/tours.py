@@ -14,8 +14,9 @@ ordinary instance (each day from its chained start to its night place), which th
    own plans.
 3. *Night moves and the incumbent*: for single-night changes of the best plan, the two days
    around the changed night keep what the new start or end allows and are re-planned
-   quickly; a move that looks better gets a short day search, and the incumbent's nights get
-   most of the remaining time in long day searches from its plan.
+   quickly; two days may also trade their visits (:meth:`TourSearch.swapped_days`); a move
+   that looks better gets a short day search, and the incumbent's nights get most of the
+   remaining time in long day searches from its plan.
 
 In the deterministic mode (``solution_limit``) every phase is bounded by counts, not by the
 clock, so a seed gives the same routes and nights.
@@ -54,6 +55,8 @@ HALVING_START = 4
 HALVING_UNTIL = 0.6
 #: Most single-night changes re-planned per round of night moves.
 MOVES_PER_ROUND = 30
+#: Most pairs of days whose visits are traded per round.
+SWAPS_PER_ROUND = 10
 
 
 def has_tours(instance: Instance) -> bool:
@@ -371,7 +374,6 @@ class TourSearch:
         their visits as far as the new start or end allows (the visits whose removal saves
         the most time per prize go first), then everything is re-planned by insertion."""
         inst = self.derived(new)
-        t = self.tables
         touched = set()
         for k, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
@@ -379,6 +381,13 @@ class TourSearch:
                 nxt = self._next_day(k)
                 if nxt is not None:
                     touched.add(nxt)
+        return self.quick(new, self._repair(inst, routes, touched))
+
+    def _repair(self, inst: Instance, routes: Sequence[Sequence[int]], touched: set[int]
+                ) -> list[list[int]]:
+        """``routes`` with the ``touched`` days cut down until each fits its day: the visits
+        whose removal saves the most time per prize go first."""
+        t = self.tables
         base = [list(r) for r in routes]
         for k in touched:
             veh = inst.vehicles[k]
@@ -396,7 +405,36 @@ class TourSearch:
                 if worst < 0:
                     break
                 del r[at]
-        return self.quick(new, base)
+        return base
+
+    def swapped_days(self, ends: Ends, routes: Routes
+                     ) -> list[tuple[tuple[int, int], Ends, Routes]]:
+        """Quick plans where two days of a tour trade their visits (each put in its best
+        direction, shortened by 2-opt and cut to fit), the rest re-planned by insertion.
+
+        The day search moves visits between days but never a whole day's villages: with two
+        days between different places (out to a night place, back from it), the plan where
+        they trade regions is out of its reach (OPHS ``T1-70-1-2``: 245 against 260).
+        """
+        inst = self.derived(ends)
+        out = []
+        pairs = [(a, b) for days in tour_days(self.inst).values()
+                 for a, b in itertools.combinations(days, 2) if routes[a] or routes[b]]
+        if len(pairs) > SWAPS_PER_ROUND:
+            pairs = self.rng.sample(pairs, SWAPS_PER_ROUND)
+        for a, b in pairs:
+            r = [list(x) for x in routes]
+            r[a], r[b] = list(routes[b]), list(routes[a])
+            for k in (a, b):
+                if r[k]:
+                    fwd = self._two_opt(inst, k, tuple(r[k]))
+                    back = self._two_opt(inst, k, tuple(reversed(r[k])))
+                    tf, tb = self._travel_of(inst, k, list(fwd)), \
+                        self._travel_of(inst, k, list(back))
+                    r[k] = list(back if (tf < 0 <= tb) or (0 <= tb < tf) else fwd)
+            key, plan = self.quick(ends, self._repair(inst, r, {a, b}))
+            out.append((key, ends, plan))
+        return out
 
     def _travel_of(self, inst: Instance, k: int, route: list[int]) -> int:
         veh = inst.vehicles[k]
@@ -508,6 +546,9 @@ class TourSearch:
                 if self.left() < 0.05:
                     break
                 key, routes = self.reopt_two_days(cur_r, cur_e, n)
+                self.best.offer(routes, n)
+                moves.append((key, n, routes))
+            for key, n, routes in self.swapped_days(cur_e, cur_r):
                 self.best.offer(routes, n)
                 moves.append((key, n, routes))
             moves.sort(key=lambda m: m[0], reverse=True)
