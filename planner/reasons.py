@@ -21,6 +21,9 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
     "capacity": ("Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi",
                  "This week's capacity went to higher-priority villages"),
     "data_problem": ("Masalah data", "Data problem"),
+    "trip": ("Perlu perjalanan beberapa hari dengan menginap",
+             "Needs a trip of several days with overnight stays"),
+    "budget": ("Anggaran minggu ini tidak cukup", "This week's budget is not enough"),
 }
 
 #: code -> what it would take (Indonesian, English), when it does not depend on the case.
@@ -31,6 +34,9 @@ WHAT_IT_WOULD_TAKE: dict[str, tuple[str, str]] = {
                   "A two-day trip with an overnight stay in the village or district"),
     "unreachable": ("Tim yang berangkat dari tempat yang lebih dekat, atau perjalanan beberapa "
                     "hari", "A team based closer, or a trip of several days"),
+    "trip": ("Satu tim yang bebas beberapa hari berturut-turut minggu depan",
+             "A team free for several consecutive days next week"),
+    "budget": ("Tambah anggaran minggu ini", "A larger budget this week"),
     "data_problem": ("Perbaiki data desa lalu unggah ulang",
                      "Fix the village's data and upload again"),
 }
@@ -64,3 +70,29 @@ def reason(code: str, *, detail_id: str = "", detail_en: str = "", what_id: str 
     return Reason(code, text_id, text_en,
                   default_what[0] if what_id is None else what_id,
                   default_what[1] if what_en is None else what_en)
+
+
+def _id_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def trip_reason(days: int) -> Reason:
+    """``trip``: the village needs a ``days``-day trip and no team is free that long."""
+    nights = days - 1
+    return reason("trip",
+                  detail_id=f"perlu perjalanan {days} hari dengan {nights} malam; tidak ada tim "
+                            f"yang bebas {days} hari minggu ini",
+                  detail_en=f"needs a {days}-day trip with {nights} night"
+                            f"{'s' if nights != 1 else ''}; no team is free for {days} days "
+                            "this week",
+                  what_id=f"Satu tim yang bebas {days} hari berturut-turut",
+                  what_en=f"A team free for {days} consecutive days")
+
+
+def budget_reason(needed_rp: int) -> Reason:
+    """``budget``: the visit was dropped to keep the week within its budget."""
+    return reason("budget",
+                  detail_id=f"perlu tambahan Rp {_id_number(needed_rp)}",
+                  detail_en=f"needs Rp {needed_rp:,} more",
+                  what_id=f"Tambah anggaran minggu ini Rp {_id_number(needed_rp)}",
+                  what_en=f"Rp {needed_rp:,} more in this week's budget")
