@@ -362,6 +362,7 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         HEADER,
         SimulationConfig,
         SimulationStep,
+        far_line,
         format_week,
         last_line,
         write_plot,
@@ -398,4 +399,5 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
     else:
         click.echo(f"regencies {' '.join(result.regencies)}")
+    click.echo(far_line(result))
     click.echo(last_line(result))

@@ -248,12 +248,12 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                      lodging_rp=params.trips.lodging_rp) for loc in locations]
         for i, row in enumerate(candidates):
             names[len(base_ids) + i] = str(row.get("desa", "") or row["kode"])
-        for lon, lat, loc, name, cap in _lodging_points(regency, offices, base_ids, lodging,
-                                                        params):
+        for lon, lat, place, name, cap in _lodging_points(regency, offices, base_ids, lodging,
+                                                          params):
             lodging_locs[len(locations)] = cap
             names[len(locations)] = name
             points.append(TravelPoint(lon, lat, harbour_landmass(lon, lat, vill), "urban"))
-            locations.append(loc)
+            locations.append(place)
     hb: list[Harbour] = []
     if harbours is not None and not harbours.empty:
         for h in harbours[harbours["kabupaten_kode"] == regency].to_dict("records"):
@@ -289,10 +289,10 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             caps.append(max(0, min(fit, v.capacity if v.capacity is not None else fit)))
         usable = [k for k, c in enumerate(caps) if c >= 1]
         if not usable:
-            why = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
-            if trips_on and why.code == "overnight":
-                why = trip_reason(trip_needed.get(code, 2))
-            excluded[code] = why
+            cause = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            if trips_on and cause.code == "overnight":
+                cause = trip_reason(trip_needed.get(code, 2))
+            excluded[code] = cause
             trip_needed.pop(code, None)
             continue
         useful = [caps[k] for k in usable if caps[k] >= MIN_SHARE]
@@ -391,7 +391,8 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
     Fills ``trips`` and ``trip_needed`` (villages only a trip reaches, none chosen covers).
     """
     tp = params.trips
-    rows = {str(t["team_id"]): t for t in teams.to_dict("records")}
+    rows: dict[str, dict[str, Any]] = {str(t["team_id"]): {str(k): x for k, x in t.items()}
+                                       for t in teams.to_dict("records")}
     rp_per_m, night_rp, max_nights, options = {}, {}, {}, {}
     for tid, t in rows.items():
         kind = str(_opt(t.get("vehicle_kind")) or "car")
@@ -427,18 +428,18 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
     far = [v for v in far if any(is_far(dur, t.base, v.location, shift, tp) for t in team_list)]
     camps = sorted({*lodging_locs, *(v.location for v in far)})
     trips += choose_trips(dur, vehicles, team_list, far, camps, landmass, tp, rule=rule,
-                          camp_capacity={**{c: 1 for c in camps}, **lodging_locs})
+                          camp_capacity={**dict.fromkeys(camps, 1), **lodging_locs})
     radius = tp.camp_radius_min * 60
-    for t in team_list:
-        near = sorted(camps, key=lambda c: int(dur[t.base, c]))
-        reachable = [c for c in near if int(dur[t.base, c]) < shift
-                     and (t.boat_capable or landmass[c] == landmass[t.base])]
-        chosen = [tr.camp for tr in trips if tr.team_id == t.team_id]
-        options[t.team_id] = tuple(dict.fromkeys([t.base, *chosen, *reachable[-8:]]))
+    for tt in team_list:
+        near = sorted(camps, key=lambda c: int(dur[tt.base, c]))
+        reachable = [c for c in near if int(dur[tt.base, c]) < shift
+                     and (tt.boat_capable or landmass[c] == landmass[tt.base])]
+        chosen = [tr.camp for tr in trips if tr.team_id == tt.team_id]
+        options[tt.team_id] = tuple(dict.fromkeys([tt.base, *chosen, *reachable[-8:]]))
     covered = {v.code for tr in trips for v in far
                if int(dur[tr.camp, v.location]) <= radius}
-    best_cap = max((t.day_capacity for t in team_list), default=1)
-    most = max((t.max_days for t in team_list), default=tp.max_days)
+    best_cap = max((tt.day_capacity for tt in team_list), default=1)
+    most = max((tt.max_days for tt in team_list), default=tp.max_days)
     for v in far:
         if v.code not in covered:
             trip_needed[v.code] = days_needed(v.expected, best_cap, most)

@@ -79,14 +79,13 @@ def _id_number(n: int) -> str:
 def trip_reason(days: int) -> Reason:
     """``trip``: the village needs a ``days``-day trip and no team is free that long."""
     nights = days - 1
-    return reason("trip",
-                  detail_id=f"perlu perjalanan {days} hari dengan {nights} malam; tidak ada tim "
-                            f"yang bebas {days} hari minggu ini",
-                  detail_en=f"needs a {days}-day trip with {nights} night"
-                            f"{'s' if nights != 1 else ''}; no team is free for {days} days "
-                            "this week",
-                  what_id=f"Satu tim yang bebas {days} hari berturut-turut",
-                  what_en=f"A team free for {days} consecutive days")
+    return Reason("trip",
+                  f"Perlu perjalanan {days} hari dengan {nights} malam; tidak ada tim yang "
+                  f"bebas {days} hari minggu ini",
+                  f"Needs a {days}-day trip with {nights} night{'s' if nights != 1 else ''}; "
+                  f"no team is free for {days} days this week",
+                  f"Satu tim yang bebas {days} hari berturut-turut",
+                  f"A team free for {days} consecutive days")
 
 
 def budget_reason(needed_rp: int) -> Reason:

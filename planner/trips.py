@@ -40,6 +40,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -121,7 +122,8 @@ def is_far(dur: IntMatrix, base: int, loc: int, shift_s: int, params: TripParams
 def _reach(dur: IntMatrix, camp: int, far: Sequence[FarVillage], landmass: Sequence[int],
            radius_s: int) -> list[FarVillage]:
     island_camp = landmass[camp] != 0
-    return [v for v in far if int(dur[camp, v.location]) + int(dur[v.location, camp]) <= 2 * radius_s
+    return [v for v in far
+            if int(dur[camp, v.location]) + int(dur[v.location, camp]) <= 2 * radius_s
             and (not island_camp or landmass[v.location] == landmass[camp])]
 
 
@@ -309,7 +311,7 @@ def vehicle_starts(instance: Instance, ends: Sequence[int]) -> list[int]:
             by_tour.setdefault(v.tour, []).append(k)
     for ks in by_tour.values():
         ks.sort(key=lambda k: instance.vehicles[k].tour_day)
-        for a, b in zip(ks, ks[1:], strict=False):
+        for a, b in pairwise(ks):
             if instance.vehicles[b].tour_day == instance.vehicles[a].tour_day + 1:
                 starts[b] = ends[a]
     return starts
@@ -343,9 +345,8 @@ def day_costs(instance: Instance, routes: Sequence[Sequence[int]],
         if not route and starts[k] == end_locs[k]:
             out.append(DayCost())
             continue
-        metres = sum(int(dist[a, b]) for a, b in zip(locs, locs[1:], strict=False))
-        boat = 0 if leg is None else sum(int(leg[a, b]) for a, b in zip(locs, locs[1:],
-                                                                         strict=False))
+        metres = sum(int(dist[a, b]) for a, b in pairwise(locs))
+        boat = 0 if leg is None else sum(int(leg[a, b]) for a, b in pairwise(locs))
         night = end_locs[k] != bases.get(veh.team_id, end_locs[k])
         out.append(DayCost(metres * veh.rp_per_m, boat, veh.night_rp if night else 0,
                            instance.locations[end_locs[k]].lodging_rp if night else 0))

@@ -24,6 +24,7 @@ from planner.simulation.report import (
     HEADER,
     format_markdown,
     format_week,
+    far_line,
     last_line,
     write_plot,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "draw_turnout",
     "format_markdown",
     "format_week",
+    "far_line",
     "last_line",
     "recorded_at_visit",
     "resolve_regencies",
