@@ -22,9 +22,9 @@ from planner.simulation.engine import (
 )
 from planner.simulation.report import (
     HEADER,
+    far_line,
     format_markdown,
     format_week,
-    far_line,
     last_line,
     write_plot,
 )
@@ -42,9 +42,9 @@ __all__ = [
     "VisitOutcome",
     "WeekRow",
     "draw_turnout",
+    "far_line",
     "format_markdown",
     "format_week",
-    "far_line",
     "last_line",
     "recorded_at_visit",
     "resolve_regencies",
