@@ -191,8 +191,11 @@ def choose_trips(dur: IntMatrix, vehicles: Sequence[Vehicle], teams: Sequence[Tr
                 total, value, take = _fill(near, remaining, days * team.day_capacity)
                 if total < params.min_fill * days * team.day_capacity:
                     continue
-                # weighted recordings per trip day; ties to the nearer night place
-                key = value / days
+                # weighted recordings per trip day, the more so the longer the daily round
+                # trip from base they spare (what only a trip does well)
+                spared = min(1.0, (int(dur[team.base, camp]) + int(dur[camp, team.base]))
+                             / shift)
+                key = value / days * (1.0 + spared)
                 if best is None or key > best[0] + 1e-9:
                     best = (key, camp, days, take)
         if best is None:
