@@ -509,8 +509,9 @@ def trip_violations(instance: Instance, plan: Plan) -> list[str]:
                 where = "home" if night is None else f"at {night}"
                 out.append(f"{r.vehicle_id}: the day cannot end {where}")
             nxt = days[pos + 1][0] if pos + 1 < len(days) else None
-            if nxt is not None and instance.vehicles[nxt].tour is None \
-                    and instance.vehicles[nxt].start_location != end:
+            # the routes are timed from the instance's start locations (until a solver's
+            # ends are passed to check_routes): the next day must start where the team slept
+            if nxt is not None and instance.vehicles[nxt].start_location != end:
                 out.append(f"{r.vehicle_id}: the next day does not start where the team "
                            "slept")
             away = away + 1 if end != base else 0
