@@ -292,7 +292,8 @@ def _unscheduled(instance: Instance, routes: Sequence[Sequence[int]],
         if code in over_budget:
             why = budget_reason(over_budget[code])
         elif code in trip_needed:
-            why = trip_reason(trip_needed[code])
+            why = trip_reason(trip_needed[code], team_free=built is not None
+                              and built.free_run >= trip_needed[code])
         else:
             why = reason("capacity", detail_id=detail_id, detail_en=detail_en,
                          what_id=what_id, what_en=what_en)

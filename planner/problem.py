@@ -31,6 +31,7 @@ from planner.trips import (
     Trip,
     TripTeam,
     choose_trips,
+    consecutive_runs,
     days_needed,
     is_far,
     leg_rupiah,
@@ -82,6 +83,8 @@ class BuiltProblem:
     place_names: dict[int, str] = field(default_factory=dict)
     #: Villages that only a trip reaches and that no chosen trip covers -> days it needs.
     trip_needed: dict[str, int] = field(default_factory=dict)
+    #: Most consecutive working days a team without a trip has free this week.
+    free_run: int = 0
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -265,9 +268,10 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     landmass = [pt.landmass for pt in points]
     trips: list[Trip] = []
     trip_needed: dict[str, int] = {}
+    free_run = [0]
     vehicles = _with_trips(vehicles, team_rows, params, trips_on, trips, candidates, scores,
                            dur, landmass, base_ids, depot_index, lodging_locs, closed_before,
-                           trip_rule, trip_needed)
+                           trip_rule, trip_needed, free_run)
 
     visits: list[Visit] = []
     setup = params.service.setup_s
@@ -291,7 +295,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         if not usable:
             cause = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
             if trips_on and cause.code == "overnight":
-                cause = trip_reason(trip_needed.get(code, 2))
+                days = trip_needed.get(code, 2)
+                cause = trip_reason(days, team_free=free_run[0] >= days)
             excluded[code] = cause
             trip_needed.pop(code, None)
             continue
@@ -346,7 +351,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                         leg_rp=leg_rupiah(landmass, params.trips.boat_hire_rp),
                         budget_rp=params.trips.weekly_budget_rp.get(regency))
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes), tuple(skipped), tuple(trips), names, trip_needed)
+                        tuple(notes), tuple(skipped), tuple(trips), names, trip_needed,
+                        free_run[0])
 
 
 def _lodging_points(regency: str, offices: pd.DataFrame, base_ids: Sequence[str],
@@ -384,11 +390,12 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
                 scores: dict[str, VillageScore], dur: npt.NDArray[np.int64],
                 landmass: Sequence[int], base_ids: Sequence[str],
                 depot_index: dict[str, int], lodging_locs: dict[int, int],
-                closed_before: date | None, rule: str, trip_needed: dict[str, int]
-                ) -> list[Vehicle]:
+                closed_before: date | None, rule: str, trip_needed: dict[str, int],
+                free_run: list[int]) -> list[Vehicle]:
     """The vehicles with their costs and, when trips are on, the chosen trips' shape.
 
-    Fills ``trips`` and ``trip_needed`` (villages only a trip reaches, none chosen covers).
+    Fills ``trips``, ``trip_needed`` (villages only a trip reaches, none chosen covers) and
+    ``free_run[0]`` (most consecutive days a team without a trip has).
     """
     tp = params.trips
     rows: dict[str, dict[str, Any]] = {str(t["team_id"]): {str(k): x for k, x in t.items()}
@@ -438,6 +445,10 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
         options[tt.team_id] = tuple(dict.fromkeys([tt.base, *chosen, *reachable[-8:]]))
     covered = {v.code for tr in trips for v in far
                if int(dur[tr.camp, v.location]) <= radius}
+    travelling = {tr.team_id for tr in trips}
+    free_run[0] = max((len(r) for tt in team_list if tt.team_id not in travelling
+                       for r in consecutive_runs([vehicles[k].date for k in tt.vehicles])),
+                      default=0)
     best_cap = max((tt.day_capacity for tt in team_list), default=1)
     most = max((tt.max_days for tt in team_list), default=tp.max_days)
     for v in far:

@@ -76,16 +76,23 @@ def _id_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def trip_reason(days: int) -> Reason:
-    """``trip``: the village needs a ``days``-day trip and no team is free that long."""
+def trip_reason(days: int, *, team_free: bool = False) -> Reason:
+    """``trip``: the village needs a ``days``-day trip; no team is free that long, or (with
+    ``team_free``) too few people live around it to be worth a trip this week."""
     nights = days - 1
-    return Reason("trip",
-                  f"Perlu perjalanan {days} hari dengan {nights} malam; tidak ada tim yang "
-                  f"bebas {days} hari minggu ini",
+    if team_free:
+        why_id = "terlalu sedikit warga di sekitarnya untuk perjalanan minggu ini"
+        why_en = "too few people around it for a trip this week"
+        what_id, what_en = ("Perjalanan bersama desa jauh lain di sekitarnya",
+                            "A trip together with other far villages around it")
+    else:
+        why_id = f"tidak ada tim yang bebas {days} hari minggu ini"
+        why_en = f"no team is free for {days} days this week"
+        what_id, what_en = (f"Satu tim yang bebas {days} hari berturut-turut",
+                            f"A team free for {days} consecutive days")
+    return Reason("trip", f"Perlu perjalanan {days} hari dengan {nights} malam; {why_id}",
                   f"Needs a {days}-day trip with {nights} night{'s' if nights != 1 else ''}; "
-                  f"no team is free for {days} days this week",
-                  f"Satu tim yang bebas {days} hari berturut-turut",
-                  f"A team free for {days} consecutive days")
+                  f"{why_en}", what_id, what_en)
 
 
 def budget_reason(needed_rp: int) -> Reason:

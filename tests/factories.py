@@ -63,8 +63,9 @@ def harbours_frame() -> pd.DataFrame:
 
 def island_regency(seed: int = 0) -> dict[str, pd.DataFrame]:
     """An island-heavy regency (issue 18): the office on the main island, villages on six
-    small islands (one 10 km off the north harbour, five 25-45 km off the coast), two harbours on the main island, and three teams
-    (2 kits by boat, 1 kit by boat, 2 kits by road only).
+    small islands (one 10 km off the north harbour, five 25-45 km off the coast), two
+    harbours on the main island, and three teams (2 kits by boat, 1 kit by boat, 2 kits by
+    road only).
 
     Returns ``villages`` (classified, with backlog), ``teams``, ``offices``, ``harbours``.
     """
@@ -80,7 +81,8 @@ def island_regency(seed: int = 0) -> dict[str, pd.DataFrame]:
                                  belum_rekam=int(rng.integers(40, 160)), coastal=i % 4 == 0))
     for i in range(6):
         rows.append(make_village(f"36.90.02.{2001 + i}", kecamatan_kode="36.90.02",
-                                 kecamatan="Kec Timur", desa=f"Timur {i + 1}", stop_lon=106.38 + rng.uniform(-0.03, 0.03),
+                                 kecamatan="Kec Timur", desa=f"Timur {i + 1}",
+                                 stop_lon=106.38 + rng.uniform(-0.03, 0.03),
                                  stop_lat=-6.55 + rng.uniform(-0.03, 0.03), coastal=True,
                                  belum_rekam=int(rng.integers(40, 120))))
     islands = [(106.12, -6.33), (106.10, -6.05), (106.30, -6.12), (106.55, -6.25), (106.62, -6.40),

@@ -77,7 +77,8 @@ def test_trips_params_load_and_validate(tmp_path):
     path.write_text("[trips]\nmax_days = 1\nper_diem_rp = -5\n", encoding="utf-8")
     with pytest.raises(ParameterError) as err:
         load_params(path)
-    assert "trips.max_days" in str(err.value) and "trips.per_diem_rp" in str(err.value)
+    assert "trips.max_days" in str(err.value)
+    assert "trips.per_diem_rp" in str(err.value)
 
 
 def test_switched_off_every_day_is_a_day_trip(off: BuiltProblem, on: BuiltProblem):
@@ -91,7 +92,8 @@ def test_switched_off_every_day_is_a_day_trip(off: BuiltProblem, on: BuiltProble
                for loc in inst.locations)
     assert not off.trips
     far_island = [c for c, r in off.excluded.items() if r.code == "overnight"]
-    assert far_island and all(c not in on.excluded or on.excluded[c].code == "trip"
+    assert far_island
+    assert all(c not in on.excluded or on.excluded[c].code == "trip"
                               for c in far_island)
 
 
@@ -145,13 +147,16 @@ def test_plan_shows_nights_trips_and_costs(on: BuiltProblem, plan_on):
     for trip in plan_on.trips:
         days = [r for r in plan_on.routes if r.trip_id == trip["trip_id"]]
         assert len(days) == trip["days"] == len(trip["nights"]) + 1
-        assert all(r.night is not None for r in days[:-1]) and days[-1].night is None
+        assert all(r.night is not None for r in days[:-1])
+        assert days[-1].night is None
         assert trip["cost_rp"] == sum(r.cost_rp for r in days) > 0
         assert all(n["name"] for n in trip["nights"])
     assert plan_on.costs["total_rp"] == sum(r.cost_rp for r in plan_on.routes)
-    assert plan_on.costs["boat_rp"] > 0 and plan_on.costs["per_diem_rp"] > 0
+    assert plan_on.costs["boat_rp"] > 0
+    assert plan_on.costs["per_diem_rp"] > 0
     back = plan_from_dict(data)
-    assert back.trips == plan_on.trips and check_plan(on.instance, back).ok
+    assert back.trips == plan_on.trips
+    assert check_plan(on.instance, back).ok
 
 
 def test_check_plan_refuses_a_night_the_trip_cannot_have(on: BuiltProblem, plan_on):
@@ -159,9 +164,10 @@ def test_check_plan_refuses_a_night_the_trip_cannot_have(on: BuiltProblem, plan_
     moved = replace(trip_day, night={**trip_day.night, "location_id": "office:kantor"})
     bad = replace(plan_on, routes=tuple(moved if r is trip_day else r for r in plan_on.routes))
     report = check_plan(on.instance, bad)
-    assert not report.ok and any("next day does not start" in v or "cannot end" in v
+    assert not report.ok
+    assert any("next day does not start" in v or "cannot end" in v
                                  for v in report.violations)
-    last = [r for r in plan_on.routes if r.trip_id and r.night is None][0]
+    last = next(r for r in plan_on.routes if r.trip_id and r.night is None)
     away = replace(last, night=dict(trip_day.night or {}))
     bad = replace(plan_on, routes=tuple(away if r is last else r for r in plan_on.routes))
     assert any(re.search("must end at the base|cannot end|next day does not start", v)
@@ -177,7 +183,8 @@ def test_costs_count_fuel_boat_and_nights(on: BuiltProblem):
     # an empty first day still crosses to the island and sleeps there
     assert costs[first].boat_rp == PlanningParams().trips.boat_hire_rp
     assert costs[first].per_diem_rp == 3 * PlanningParams().trips.per_diem_rp
-    assert costs[first].fuel_rp > 0 and costs[last].per_diem_rp == 0
+    assert costs[first].fuel_rp > 0
+    assert costs[last].per_diem_rp == 0
     assert costs[last].boat_rp == PlanningParams().trips.boat_hire_rp
 
 
@@ -186,9 +193,11 @@ def test_budget_drops_visits_with_the_amount_needed(on: BuiltProblem):
     full = week_cost_rp(on.instance, *fit_to_budget(on.instance, solution.routes)[:2])
     tight = replace(on, instance=replace(on.instance, budget_rp=full // 2))
     plan = decode_plan(tight.instance, solution, built=tight)
-    assert plan.costs["total_rp"] <= full // 2 and plan.costs["budget_rp"] == full // 2
+    assert plan.costs["total_rp"] <= full // 2
+    assert plan.costs["budget_rp"] == full // 2
     waiting = [u for u in plan.unscheduled if u.reason.code == "budget"]
-    assert waiting and all(re.search(r"Rp \d", u.reason.text_id) for u in waiting)
+    assert waiting
+    assert all(re.search(r"Rp \d", u.reason.text_id) for u in waiting)
     assert plan.summary["expected_recordings"] < sum(
         on.instance.visits[i].demand for r in solution.routes for i in r)
 
@@ -199,7 +208,9 @@ def test_a_village_no_trip_reaches_says_how_long_a_trip_it_needs():
     built = _build(PlanningParams(), {**data, "teams": teams})
     assert not built.trips
     trip = [r for r in built.excluded.values() if r.code == "trip"]
-    assert trip and "malam" in trip[0].text_id and "tidak ada tim yang bebas" in trip[0].text_id
+    assert trip
+    assert "malam" in trip[0].text_id
+    assert "tidak ada tim yang bebas" in trip[0].text_id
 
 
 def test_lodging_file_gives_night_places_with_their_price(tmp_path):
@@ -234,5 +245,6 @@ def test_simulation_counts_far_recordings_of_both_policies():
     result = simulate(ds, PlanningParams(), config=config, classified=table)
     line = far_line(result)
     m = re.fullmatch(r"far_cleared minutes=90 planner=(\d+) manual=(\d+)", line)
-    assert m and int(m.group(1)) > int(m.group(2)) > 0  # the manual rule makes one trip too
+    assert m
+    assert int(m.group(1)) > int(m.group(2)) > 0
     assert any(v.far for v in result.visits if v.policy == "manual")
