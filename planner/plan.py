@@ -248,6 +248,42 @@ def _trips(instance: Instance, routes: Sequence[Route]
     return out, trips
 
 
+def refresh_trips(instance: Instance, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan JSON whose day costs, trips and week costs are recomputed from its routes and
+    nights (after an edit moved stops: a trip's nights stay, its cost follows the stops)."""
+    out = dict(data)
+    index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
+    visit_index = {v.visit_id: i for i, v in enumerate(instance.visits)}
+    by_id = {loc.location_id: i for i, loc in enumerate(instance.locations)}
+    routes: list[list[int]] = [[] for _ in instance.vehicles]
+    ends = [v.end_location for v in instance.vehicles]
+    bases = team_bases(instance)
+    for r in data.get("routes", []):
+        k = index.get(str(r["vehicle_id"]))
+        if k is None:
+            continue
+        routes[k] = [visit_index[str(s["visit_id"])] for s in r["stops"]
+                     if str(s["visit_id"]) in visit_index]
+        night = (r.get("night") or {}).get("location_id")
+        ends[k] = by_id.get(str(night), ends[k]) if night else bases.get(
+            instance.vehicles[k].team_id, ends[k])
+    costs = day_costs(instance, routes, ends)
+    plan = plan_from_dict(data)
+    fresh = [replace(r, cost_rp=costs[index[r.vehicle_id]].total_rp, trip_id=None)
+             if r.vehicle_id in index else r for r in plan.routes]
+    fresh, trips = _trips(instance, fresh)
+    out["routes"] = [{**old, "night": r.night, "trip_id": r.trip_id, "cost_rp": r.cost_rp}
+                     for old, r in zip(data.get("routes", []), fresh, strict=True)]
+    out["trips"] = json.loads(json.dumps(trips, ensure_ascii=False))
+    out["costs"] = {"fuel_rp": sum(c.fuel_rp for c in costs),
+                    "boat_rp": sum(c.boat_rp for c in costs),
+                    "per_diem_rp": sum(c.per_diem_rp for c in costs),
+                    "lodging_rp": sum(c.lodging_rp for c in costs),
+                    "total_rp": sum(c.total_rp for c in costs),
+                    "budget_rp": instance.budget_rp}
+    return out
+
+
 def _travel(instance: Instance) -> dict[str, Any]:
     travel = instance.meta.get("travel")
     return dict(travel) if isinstance(travel, Mapping) else {}

@@ -48,6 +48,8 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
              f"{day_text(route.date)}", ""]
     if not route.stops:
         lines.append("Tidak ada kunjungan hari ini.")
+        if route.night:
+            lines.append(f"Malam ini menginap di {route.night.get('name', '')}")
         return "\n".join(lines)
     lines.append(f"Berangkat {clock(route.start_s)} WIB")
     for s in route.stops:
@@ -58,7 +60,12 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
         link = navigation_links(s).get("google_maps")
         if link:
             lines.append(f"   {link}")
-    lines += [f"Kembali ke kantor {clock(route.end_s)} WIB", "",
+    if route.night:
+        lines.append(f"Selesai {clock(route.end_s)} WIB. Malam ini menginap di "
+                     f"{route.night.get('name', '')}")
+    else:
+        lines.append(f"Kembali ke kantor {clock(route.end_s)} WIB")
+    lines += ["",
               f"Total: {len(route.stops)} kunjungan, perkiraan {route.expected_recordings} "
               "orang direkam."]
     return "\n".join(lines)

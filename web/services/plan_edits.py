@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.instance import Instance
 from planner.instance_io import instance_from_dict
-from planner.plan import PlanRoutes, check_plan
+from planner.plan import PlanRoutes, check_plan, refresh_trips
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -320,7 +320,9 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
             "end_s": sched.end_s if stops else veh.shift_start_s,
             "travel_s": sched.travel_s, "distance_m": sched.distance_m,
             "expected_recordings": sum(s["expected_recordings"] for s in stops),
-            "stops": stops})
+            "stops": stops,
+            # a trip day keeps its night; costs and trips are recomputed below (issue 18)
+            **({"night": base["night"]} if base.get("night") else {})})
     visited = {s["village_code"] for r in routes for s in r["stops"]}
     before = {s["village_code"]: s for r in plan["routes"] for s in r["stops"]}
     unscheduled = [u for u in plan["unscheduled"] if u["village_code"] not in visited]
@@ -340,6 +342,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
     result["summary"] = summarise(routes, unscheduled, report, flags,
                                   base=plan.get("summary", {}))
     result["solver"] = {**plan.get("solver", {}), "edited": True}
+    if "trips" in plan or "costs" in plan:
+        result = refresh_trips(instance, result)
     return result
 
 
