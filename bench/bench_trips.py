@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.dataset import load_dataset
-from planner.params import PlanningParams
+from planner.params import PlanningParams, load_params
 from planner.problem import build_problem
 from planner.simulation import SimulationConfig, far_line, last_line, simulate
 from planner.solver import solve
@@ -46,7 +46,7 @@ def banten(args: argparse.Namespace) -> int:
                       offices=str(BANTEN / "offices.csv"), harbours=str(BANTEN / "harbours.csv"),
                       teams=str(BANTEN / "teams.csv"),
                       neighbours=f"{BANTEN / 'banten.gpkg'}:neighbour_regencies")
-    params = PlanningParams()
+    params = load_params(args.params) if args.params else PlanningParams()
     classified = classify_dataset(ds, params)
     for seed in [int(s) for s in args.seeds.split(",")]:
         started = time.monotonic()
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--time-limit", type=float, default=2.0)
     ap.add_argument("--regency", action="append")
+    ap.add_argument("--params", help="parameters TOML (default: the product's defaults)")
     args = ap.parse_args(argv)
     print("command: python bench/bench_trips.py " + " ".join(argv or sys.argv[1:]))
     if args.which == "banten":

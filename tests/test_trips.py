@@ -248,3 +248,17 @@ def test_simulation_counts_far_recordings_of_both_policies():
     assert m
     assert int(m.group(1)) > int(m.group(2)) > 0
     assert any(v.far for v in result.visits if v.policy == "manual")
+
+
+def test_whatsapp_and_calendar_say_where_the_team_sleeps(plan_on):
+    from planner.exports.ics import plan_to_ics
+    from planner.exports.share import whatsapp_text
+
+    day = next(r for r in plan_on.routes if r.night is not None)
+    text = whatsapp_text(plan_on, day.team_id, day.date)
+    assert f"Malam ini menginap di {day.night['name']}" in text
+    assert "Kembali ke kantor" not in text
+    ics = plan_to_ics(plan_on, day.team_id).decode()
+    assert f"SUMMARY:Menginap di {day.night['name']}" in ics
+    home = next(r for r in plan_on.routes if r.night is None and r.stops)
+    assert "Kembali ke kantor" in whatsapp_text(plan_on, home.team_id, home.date)

@@ -342,7 +342,9 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
     result["summary"] = summarise(routes, unscheduled, report, flags,
                                   base=plan.get("summary", {}))
     result["solver"] = {**plan.get("solver", {}), "edited": True}
-    if "trips" in plan or "costs" in plan:
+    # costs need the instance's rupiah fields (a stored instance read back without them
+    # keeps the plan's costs as they were)
+    if ("trips" in plan or "costs" in plan) and instance.leg_rp is not None:
         result = refresh_trips(instance, result)
     return result
 
