@@ -446,7 +446,8 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
     covered = {v.code for tr in trips for v in far
                if int(dur[tr.camp, v.location]) <= radius}
     travelling = {tr.team_id for tr in trips}
-    free_run[0] = max((len(r) for tt in team_list if tt.team_id not in travelling
+    free_run[0] = max((min(len(r), tt.max_days) for tt in team_list
+                       if tt.team_id not in travelling
                        for r in consecutive_runs([vehicles[k].date for k in tt.vehicles])),
                       default=0)
     best_cap = max((tt.day_capacity for tt in team_list), default=1)
