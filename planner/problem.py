@@ -8,7 +8,7 @@ reason (see :mod:`planner.reasons`), so the solver only sees what it can plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -170,7 +170,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   strict_pins: bool = True, closed_before: date | None = None,
                   roads: RoadNetwork | None = None,
                   days_off: Sequence[DayOff] = (), first_day: date | None = None,
-                  lodging: pd.DataFrame | None = None, trip_rule: str = "planner"
+                  lodging: pd.DataFrame | None = None, trip_rule: str = "planner",
+                  kept_nights: Mapping[tuple[str, str], str] | None = None
                   ) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
@@ -192,6 +193,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     With ``[trips] enabled`` (the default) some teams go away for several days, sleeping
     at a ``lodging`` point, a kecamatan office or a village (chosen by ``trip_rule``, see
     :mod:`planner.trips`); the instance carries the costs in rupiah and the weekly budget.
+    ``kept_nights`` (``(team_id, date) -> night place id`` of a published plan being
+    re-planned) keeps those teams' trips as they were: their pinned stops stay reachable.
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -271,7 +274,8 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     free_run = [0]
     vehicles = _with_trips(vehicles, team_rows, params, trips_on, trips, candidates, scores,
                            dur, landmass, base_ids, depot_index, lodging_locs, closed_before,
-                           trip_rule, trip_needed, free_run)
+                           trip_rule, trip_needed, free_run, kept_nights or {},
+                           {loc.location_id: i for i, loc in enumerate(locations)})
 
     visits: list[Visit] = []
     setup = params.service.setup_s
@@ -380,6 +384,35 @@ def _lodging_points(regency: str, offices: pd.DataFrame, base_ids: Sequence[str]
     return out
 
 
+def _kept_trips(vehicles: Sequence[Vehicle], nights: Mapping[tuple[str, str], str],
+                loc_ids: Mapping[str, int], depot_index: Mapping[str, int],
+                rows: Mapping[str, dict[str, Any]]) -> list[Trip]:
+    """The trips of a published plan's nights (runs of nights away and the day home), where
+    the night place is still a location of the instance."""
+    out: list[Trip] = []
+    by_team: dict[str, list[int]] = {}
+    for k, v in enumerate(vehicles):
+        by_team.setdefault(v.team_id, []).append(k)
+    for tid, ks in by_team.items():
+        if tid not in rows or not any(key[0] == tid for key in nights):
+            continue
+        base = depot_index[str(rows[tid]["base_office_id"])]
+        ks.sort(key=lambda k: vehicles[k].date or "")
+        run: list[int] = []
+        camp: int | None = None
+        for k in ks:
+            place = nights.get((tid, vehicles[k].date or ""))
+            loc = loc_ids.get(place) if place else None
+            if loc is not None and (camp is None or loc == camp):
+                run.append(k)
+                camp = loc
+                continue
+            if run and camp is not None:
+                out.append(Trip(f"{tid}:{vehicles[run[0]].date}", tid, (*run, k), camp, base))
+            run, camp = [], None
+    return out
+
+
 def _team_value(team: dict[str, Any], key: str, default: int) -> int:
     value = _opt(team.get(key))
     return default if value is None else int(str(value))
@@ -391,7 +424,8 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
                 landmass: Sequence[int], base_ids: Sequence[str],
                 depot_index: dict[str, int], lodging_locs: dict[int, int],
                 closed_before: date | None, rule: str, trip_needed: dict[str, int],
-                free_run: list[int]) -> list[Vehicle]:
+                free_run: list[int], kept_nights: Mapping[tuple[str, str], str],
+                loc_ids: Mapping[str, int]) -> list[Vehicle]:
     """The vehicles with their costs and, when trips are on, the chosen trips' shape.
 
     Fills ``trips``, ``trip_needed`` (villages only a trip reaches, none chosen covers) and
@@ -434,7 +468,10 @@ def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningPa
     shift = max(v.shift_end_s - v.shift_start_s for v in vehicles)
     far = [v for v in far if any(is_far(dur, t.base, v.location, shift, tp) for t in team_list)]
     camps = sorted({*lodging_locs, *(v.location for v in far)})
-    trips += choose_trips(dur, vehicles, team_list, far, camps, landmass, tp, rule=rule,
+    trips += _kept_trips(vehicles, kept_nights, loc_ids, depot_index, rows)
+    kept = {tr.team_id for tr in trips}
+    trips += choose_trips(dur, vehicles, [t for t in team_list if t.team_id not in kept], far,
+                          camps, landmass, tp, rule=rule,
                           camp_capacity={**dict.fromkeys(camps, 1), **lodging_locs})
     radius = tp.camp_radius_min * 60
     for tt in team_list:

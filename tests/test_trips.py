@@ -262,3 +262,23 @@ def test_whatsapp_and_calendar_say_where_the_team_sleeps(plan_on):
     assert f"SUMMARY:Menginap di {day.night['name']}" in ics
     home = next(r for r in plan_on.routes if r.night is None and r.stops)
     assert "Kembali ke kantor" in whatsapp_text(plan_on, home.team_id, home.date)
+
+
+def test_replanning_keeps_the_published_trips(on: BuiltProblem):
+    """Re-planning on Wednesday keeps the trips of the published plan (its nights): the days
+    already worked started and ended where the team really was."""
+    inst = on.instance
+    nights = {}
+    for trip in on.trips:
+        for k in trip.vehicles[:-1]:
+            v = inst.vehicles[k]
+            nights[(v.team_id, v.date)] = inst.locations[trip.camp].location_id
+    again = _build(PlanningParams(), closed_before=date(2026, 12, 2), kept_nights=nights)
+    shape = {(v.vehicle_id, inst.locations[v.start_location].location_id,
+              inst.locations[v.end_location].location_id) for v in inst.vehicles}
+    kept = {(v.vehicle_id, again.instance.locations[v.start_location].location_id,
+             again.instance.locations[v.end_location].location_id)
+            for v in again.instance.vehicles}
+    assert kept == shape
+    fresh = _build(PlanningParams(), closed_before=date(2026, 12, 2))
+    assert {t.vehicles for t in fresh.trips} != {t.vehicles for t in on.trips}
