@@ -145,9 +145,9 @@ class TripParams:
     max_days: int = 4
     #: A village is a trip candidate when the round trip from the team's base takes at
     #: least this many minutes (or no day trip can reach it).
-    min_round_trip_min: int = 120
+    min_round_trip_min: int = 150
     #: Villages within this many minutes of a night place are worked from it.
-    camp_radius_min: int = 45
+    camp_radius_min: int = 60
     #: A trip is made only when the far backlog around its night place would fill at least
     #: this share of the trip's team-days.
     min_fill: float = 0.6
