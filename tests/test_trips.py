@@ -282,3 +282,17 @@ def test_replanning_keeps_the_published_trips(on: BuiltProblem):
     assert kept == shape
     fresh = _build(PlanningParams(), closed_before=date(2026, 12, 2))
     assert {t.vehicles for t in fresh.trips} != {t.vehicles for t in on.trips}
+
+
+def test_map_exports_end_a_trip_day_at_its_night_place(on: BuiltProblem, plan_on):
+    import gpxpy
+
+    from planner.exports._common import depot_locations
+    from planner.exports.gpx import plan_to_gpx
+
+    day = next(r for r in plan_on.routes if r.night is not None and r.stops)
+    gpx = gpxpy.parse(plan_to_gpx(plan_on, day.team_id, depots=depot_locations(on.instance)))
+    rte = next(r for r in gpx.routes if r.name.endswith(day.date or ""))
+    assert rte.points[-1].name == day.night["name"]
+    assert (round(rte.points[-1].longitude, 5), round(rte.points[-1].latitude, 5)) == (
+        round(day.night["lon"], 5), round(day.night["lat"], 5))
