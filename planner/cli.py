@@ -63,6 +63,8 @@ def _dataset_options(func: F) -> F:
                      "routed on it)."),
         click.option("--days-off", "days_off", help="Days off CSV/XLSX: date, team_id or "
                      "office_id (blank: every team), reason (optional)."),
+        click.option("--lodging", help="Lodging points CSV/XLSX for multi-day trips: "
+                     "kabupaten_kode, name, lat, lng, biaya_malam, kapasitas (optional)."),
         click.option("--params", "params_file", type=click.Path(dir_okay=False),
                      help="Parameters TOML file."),
         click.option("--cache-dir", type=click.Path(file_okay=False),
@@ -95,7 +97,8 @@ def _load(kw: dict[str, Any]) -> tuple[Any, Any, Any]:
              else ClassificationCache.default())
 
     files = {k: kw.pop(k) for k in ("villages", "backlog", "offices", "harbours", "teams",
-                                    "neighbours", "overrides", "roads", "days_off")}
+                                    "neighbours", "overrides", "roads", "days_off",
+                                    "lodging")}
     data_dir = kw.pop("data_dir")
     if data_dir:
         manifest = load_manifest(data_dir)
@@ -392,6 +395,7 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         SimulationConfig,
         SimulationStep,
         TurnoutModel,
+        far_line,
         format_sensitivity,
         format_week,
         last_line,
@@ -434,6 +438,7 @@ def simulate(regencies: tuple[str, ...], weeks: int, seed: int, time_limit: floa
         click.echo(f"regencies {' '.join(result.regencies)}; plot written to {plot}")
     else:
         click.echo(f"regencies {' '.join(result.regencies)}")
+    click.echo(far_line(result))
     if rates:
         rows = run_sensitivity(dataset, params, true_rates=rates, regencies=regencies,
                                config=config, classified=classified, on_step=progress)

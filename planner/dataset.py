@@ -21,6 +21,7 @@ from planner.errors import InputError, Problem, Severity
 from planner.io.backlog import read_backlog
 from planner.io.days_off import empty_days_off, read_days_off
 from planner.io.layers import WGS84, read_neighbours
+from planner.io.lodging import empty_lodging, read_lodging
 from planner.io.overrides import OVERRIDE_FIELDS, read_overrides
 from planner.io.sites import read_harbours, read_offices, read_teams
 from planner.io.villages import read_villages
@@ -31,7 +32,8 @@ from planner.validation import ProblemCollector
 T = TypeVar("T")
 MANIFEST = "manifest.toml"
 MANIFEST_KEYS: tuple[str, ...] = ("villages", "backlog", "offices", "harbours", "teams",
-                                  "neighbours", "overrides", "roads", "days_off")
+                                  "neighbours", "overrides", "roads", "days_off",
+                                  "lodging")
 _REQUIRED_KEYS = ("villages", "backlog", "offices")
 _SITE_COLUMNS = ("kabupaten_kode", "name", "lon", "lat")
 _TEAM_COLUMNS = ("team_id", "name", "kabupaten_kode", "base", "base_office_id", "kits",
@@ -61,6 +63,8 @@ class Dataset:
     roads: RoadNetwork | None = None
     #: The coordinator's days off (see :mod:`planner.io.days_off`); none when not given.
     days_off: pd.DataFrame = field(default_factory=empty_days_off)
+    #: Lodging points for multi-day trips (see :mod:`planner.io.lodging`); none when not given.
+    lodging: pd.DataFrame = field(default_factory=empty_lodging)
 
     def village_table(self) -> gpd.GeoDataFrame:
         """Villages left-joined with backlog counts and overrides on ``kode``.
@@ -211,7 +215,7 @@ def _empty_sites(kind: str) -> pd.DataFrame:
 def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | None = None,
                  teams: str | None = None, neighbours: str | None = None,
                  overrides: str | None = None, roads: str | None = None,
-                 days_off: str | None = None,
+                 days_off: str | None = None, lodging: str | None = None,
                  limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """Read and cross-check every file; return a :class:`Dataset` or raise one InputError.
 
@@ -223,7 +227,8 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
     """
     given = {"villages": villages, "backlog": backlog, "offices": offices,
              "harbours": harbours, "teams": teams, "neighbours": neighbours,
-             "overrides": overrides, "roads": roads, "days_off": days_off}
+             "overrides": overrides, "roads": roads, "days_off": days_off,
+             "lodging": lodging}
     sources = {k: v for k, v in given.items() if v is not None}
     problems = ProblemCollector("", limits)
     v = _attempt(partial(read_villages, limits=limits), villages, problems)
@@ -238,6 +243,8 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
          else None)
     r = _attempt(read_roads, roads, problems) if roads else None
     d = _attempt(read_days_off, days_off, problems) if days_off else None
+    lo = (_attempt(partial(read_lodging, limits=limits), lodging, problems) if lodging
+          else None)
     if v is not None:
         _check_codes(v, b, x, sources, problems)
         if o is not None:
@@ -265,6 +272,7 @@ def load_dataset(*, villages: str, backlog: str, offices: str, harbours: str | N
             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84),
         overrides=merged,
         days_off=d if d is not None else empty_days_off(),
+        lodging=lo if lo is not None else empty_lodging(),
         warnings=tuple(problems.warnings()),
         sources=sources, roads=r,
     )
@@ -313,4 +321,5 @@ def load_dataset_from_folder(folder: str | Path, *,
     return load_dataset(villages=m["villages"], backlog=m["backlog"], offices=m["offices"],
                         harbours=m.get("harbours"), teams=m.get("teams"),
                         neighbours=m.get("neighbours"), overrides=m.get("overrides"),
-                        roads=m.get("roads"), days_off=m.get("days_off"), limits=limits)
+                        roads=m.get("roads"), days_off=m.get("days_off"),
+                        lodging=m.get("lodging"), limits=limits)

@@ -146,6 +146,47 @@ class SolverParams:
     solution_limit: int | None = None
 
 
+def _default_fuel() -> dict[str, int]:
+    return {"car": 3000, "motorbike": 1000, "boat": 6000}
+
+
+@dataclass(frozen=True)
+class TripParams:
+    """Multi-day trips with overnight stays, and their costs in rupiah (issue 18).
+
+    The rupiah defaults are *examples* of the order of magnitude in 2026 (a car at about
+    10 km per litre of Pertalite at Rp 10.000, a hired boat per crossing, a modest per-diem
+    and a losmen room), not official rates: set the office's own in the params file.
+    """
+
+    #: ``false`` gives the day-trip plans of before (every day starts and ends at the base).
+    enabled: bool = True
+    #: Most consecutive working days of one trip (a team's ``max_trip_days`` column wins).
+    max_days: int = 4
+    #: A village is a trip candidate when the round trip from the team's base takes at
+    #: least this many minutes (or no day trip can reach it).
+    min_round_trip_min: int = 150
+    #: Villages within this many minutes of a night place are worked from it.
+    camp_radius_min: int = 60
+    #: A trip is made only when the far backlog around its night place would fill at least
+    #: this share of the trip's team-days.
+    min_fill: float = 0.6
+    #: Rupiah per km driven (fuel and wear), by the team's vehicle kind (teams'
+    #: ``vehicle_kind``, default car); the instance keeps whole rupiah per metre (rounded).
+    fuel_rp_per_km: dict[str, int] = field(default_factory=_default_fuel)
+    #: Rupiah for hiring a boat, per crossing (each leg between two landmasses).
+    boat_hire_rp: int = 750_000
+    #: Rupiah per person per night away from base (uang harian), times the team's size.
+    per_diem_rp: int = 150_000
+    #: Rupiah per night's lodging where no ``lodging.csv`` gives the price.
+    lodging_rp: int = 300_000
+    #: People in a team where the teams file does not say (``team_size``).
+    team_size: int = 3
+    #: Weekly budget per regency code (rupiah), e.g. ``{"36.01" = 15000000}``; a regency
+    #: not listed has no budget.
+    weekly_budget_rp: dict[str, int] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class RemedyParams:
     """What it would take to schedule a waiting village: changes verified by re-planning
@@ -176,6 +217,7 @@ class PlanningParams:
     solver: SolverParams = field(default_factory=SolverParams)
     turnout: TurnoutModelParams = field(default_factory=TurnoutModelParams)
     remedies: RemedyParams = field(default_factory=RemedyParams)
+    trips: TripParams = field(default_factory=TripParams)
 
 
 def _hhmm_ok(text: str) -> bool:
@@ -281,9 +323,32 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     if not rm.time_limit_s > 0 or rm.budget_share < 0:
         bad.append(("remedies.time_limit_s", "batas waktu harus lebih dari 0",
                     "time limit must be above 0"))
+    bad += _validate_trips(params.trips)
     if bad:
         raise ParameterError.from_messages(source, bad)
     return params
+
+
+def _validate_trips(tr: TripParams) -> list[tuple[str, str, str]]:
+    bad: list[tuple[str, str, str]] = []
+    if not 2 <= tr.max_days <= 7:
+        bad.append(("trips.max_days", "lama perjalanan 2 sampai 7 hari",
+                    "a trip lasts 2 to 7 days"))
+    for name in ("min_round_trip_min", "camp_radius_min"):
+        if getattr(tr, name) <= 0:
+            bad.append((f"trips.{name}", "harus lebih dari 0", "must be above 0"))
+    if not 0.0 <= tr.min_fill <= 1.0:
+        bad.append(("trips.min_fill", "harus antara 0 dan 1", "must be between 0 and 1"))
+    money = {f"trips.{n}": getattr(tr, n) for n in ("boat_hire_rp", "per_diem_rp", "lodging_rp")}
+    money.update({f"trips.fuel_rp_per_km.{k}": v for k, v in tr.fuel_rp_per_km.items()})
+    money.update({f"trips.weekly_budget_rp.{k}": v for k, v in tr.weekly_budget_rp.items()})
+    for name, value in money.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            bad.append((name, "rupiah harus bilangan bulat 0 atau lebih",
+                        "rupiah must be a whole number, 0 or more"))
+    if tr.team_size < 1:
+        bad.append(("trips.team_size", "tim minimal 1 orang", "a team has at least 1 person"))
+    return bad
 
 
 def _build(cls: type[Any], data: dict[str, Any], prefix: str, problems: list[Problem],

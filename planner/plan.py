@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,9 @@ from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.numbers import format_number
 from planner.params import PlanningParams
-from planner.reasons import REASON_TEXTS, Reason, is_waiting
+from planner.reasons import REASON_TEXTS, Reason, budget_reason, is_waiting, trip_reason
 from planner.solution import Solution
+from planner.trips import day_costs, fit_to_budget, team_bases
 
 if TYPE_CHECKING:
     from planner.problem import BuiltProblem
@@ -81,6 +82,13 @@ class Route:
     stops: tuple[Stop, ...]
     #: The way back from the last stop to the end of the route (as :attr:`Stop.leg`).
     return_leg: dict[str, Any] | None = None
+    #: Where the team sleeps after this day when not at its base (issue 18):
+    #: ``{"location_id", "name", "lon", "lat", "lodging_rp"}``; ``None`` = home.
+    night: dict[str, Any] | None = None
+    #: The multi-day trip this day belongs to (see ``Plan.trips``), if any.
+    trip_id: str | None = None
+    #: Rupiah of the day: fuel, boat hire, and the night after it (per-diem, lodging).
+    cost_rp: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,13 @@ class Plan:
     #: Where the travel times came from: ``{"source": "roads" | "estimate" | "osrm", ...}``
     #: (empty for an instance that does not say).
     travel: dict[str, Any] = field(default_factory=dict)
+    #: Multi-day trips: ``{"trip_id", "team_id", "team_name", "days", "dates",
+    #: "vehicle_ids", "nights": [{"date", "location_id", "name", "lon", "lat"}],
+    #: "expected_recordings", "cost_rp"}``.
+    trips: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    #: Rupiah of the week: ``fuel_rp``, ``boat_rp``, ``per_diem_rp``, ``lodging_rp``,
+    #: ``total_rp`` and ``budget_rp`` (``None`` = no budget).
+    costs: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Parts of a big village read "bagian 1/3, 2/3, 3/3" down the week however the plan
@@ -128,12 +143,20 @@ def _village_names(instance: Instance, built: BuiltProblem | None) -> Mapping[st
 
 def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem | None = None,
                 params: PlanningParams | None = None) -> Plan:
-    """Decode and check a solution; raise :class:`SolverError` if it breaks a rule."""
-    report = check_routes(instance, solution.routes)
+    """Decode and check a solution; raise :class:`SolverError` if it breaks a rule.
+
+    Over the instance's weekly budget, the visits worth least per rupiah are dropped first
+    (:func:`planner.trips.fit_to_budget`); their villages wait with the ``budget`` reason.
+    A solver's chosen night places (``Solution.ends``) are used when it gives them.
+    """
+    kept, ends, dropped = fit_to_budget(instance, solution.routes,
+                                        getattr(solution, "ends", None))
+    report = check_routes(instance, kept, ends=ends)
     if not report.ok:
         raise SolverError("solver returned a plan that breaks its rules: "
                           + "; ".join(report.violations[:5]))
     names = _village_names(instance, built)
+    costs = day_costs(instance, kept, ends)
     routes: list[Route] = []
     for vi, sched in enumerate(report.schedules):
         veh = instance.vehicles[vi]
@@ -167,9 +190,11 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             veh.shift_start_s, sched.end_s if stops else veh.shift_start_s,
                             sched.travel_s, sched.distance_m,
                             sum(s.expected_recordings for s in stops), tuple(stops),
-                            leg_info(built, prev_loc, veh.end_location) if stops else None))
-    unscheduled = _unscheduled(instance, solution, built, names,
-                               params.service.setup_s if params else 1800)
+                            leg_info(built, prev_loc, ends[vi]) if stops else None,
+                            night=_night(instance, built, vi, ends), cost_rp=costs[vi].total_rp))
+    routes, trips = _trips(instance, routes)
+    unscheduled = _unscheduled(instance, kept, built, names,
+                               params.service.setup_s if params else 1800, dropped)
     return Plan(
         name=instance.name,
         regency=str(instance.meta.get("regency")) if instance.meta.get("regency") else None,
@@ -179,6 +204,12 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
         summary=_summary(instance, report, routes, unscheduled, built),
         notes=built.notes if built is not None else (),
         travel=_travel(instance),
+        trips=tuple(trips),
+        costs={"fuel_rp": sum(c.fuel_rp for c in costs),
+               "boat_rp": sum(c.boat_rp for c in costs),
+               "per_diem_rp": sum(c.per_diem_rp for c in costs),
+               "lodging_rp": sum(c.lodging_rp for c in costs),
+               "total_rp": sum(c.total_rp for c in costs), "budget_rp": instance.budget_rp},
         solver={"status": solution.status.value, "seed": solution.seed,
                 "wall_s": round(solution.wall_s, 3),
                 "first_feasible_s": None if solution.first_feasible_s is None
@@ -245,16 +276,108 @@ def _island_at(built: BuiltProblem, loc: int) -> bool:
     return code in built.villages.index and bool(built.villages.at[code, "island"])
 
 
+def _place_name(instance: Instance, built: BuiltProblem | None, loc: int) -> str:
+    if built is not None and loc in built.place_names:
+        return built.place_names[loc]
+    return instance.locations[loc].location_id
+
+
+def _night(instance: Instance, built: BuiltProblem | None, vi: int, ends: Sequence[int]
+           ) -> dict[str, Any] | None:
+    """Where the team of vehicle ``vi`` sleeps after the day, when not at its base."""
+    veh = instance.vehicles[vi]
+    end = ends[vi]
+    if end == team_bases(instance).get(veh.team_id, end):
+        return None
+    loc = instance.locations[end]
+    return {"location_id": loc.location_id, "name": _place_name(instance, built, end),
+            "lon": loc.lon, "lat": loc.lat, "lodging_rp": loc.lodging_rp}
+
+
+def _trips(instance: Instance, routes: Sequence[Route]
+           ) -> tuple[list[Route], list[dict[str, Any]]]:
+    """Group the days of each trip (a run of nights away and the day that comes home)."""
+    out = list(routes)
+    trips: list[dict[str, Any]] = []
+    by_team: dict[str, list[int]] = {}
+    for i, r in enumerate(routes):
+        by_team.setdefault(r.team_id, []).append(i)
+    for ids in by_team.values():
+        ids.sort(key=lambda i: (routes[i].date or "", instance.vehicles[i].tour_day))
+        run: list[int] = []
+        for i in ids:
+            run.append(i)
+            if routes[i].night is not None:
+                continue
+            if len(run) > 1:
+                first = routes[run[0]]
+                trip_id = f"{first.team_id}:{first.date}"
+                for j in run:
+                    out[j] = replace(out[j], trip_id=trip_id)
+                trips.append({
+                    "trip_id": trip_id, "team_id": first.team_id, "team_name": first.team_name,
+                    "days": len(run), "dates": [routes[j].date for j in run],
+                    "vehicle_ids": [routes[j].vehicle_id for j in run],
+                    "nights": [{"date": routes[j].date, **(routes[j].night or {})}
+                               for j in run[:-1]],
+                    "expected_recordings": sum(routes[j].expected_recordings for j in run),
+                    "cost_rp": sum(routes[j].cost_rp for j in run)})
+            run = []
+    return out, trips
+
+
+def refresh_trips(instance: Instance, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan JSON whose day costs, trips and week costs are recomputed from its routes and
+    nights (after an edit moved stops: a trip's nights stay, its cost follows the stops)."""
+    out = dict(data)
+    index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
+    visit_index = {v.visit_id: i for i, v in enumerate(instance.visits)}
+    by_id = {loc.location_id: i for i, loc in enumerate(instance.locations)}
+    routes: list[list[int]] = [[] for _ in instance.vehicles]
+    ends = [v.end_location for v in instance.vehicles]
+    bases = team_bases(instance)
+    for r in data.get("routes", []):
+        k = index.get(str(r["vehicle_id"]))
+        if k is None:
+            continue
+        routes[k] = [visit_index[str(s["visit_id"])] for s in r["stops"]
+                     if str(s["visit_id"]) in visit_index]
+        night = (r.get("night") or {}).get("location_id")
+        ends[k] = by_id.get(str(night), ends[k]) if night else bases.get(
+            instance.vehicles[k].team_id, ends[k])
+    costs = day_costs(instance, routes, ends)
+    plan = plan_from_dict(data)
+    fresh = [replace(r, cost_rp=costs[index[r.vehicle_id]].total_rp, trip_id=None)
+             if r.vehicle_id in index else r for r in plan.routes]
+    fresh, trips = _trips(instance, fresh)
+    out["routes"] = [{**old, "night": r.night, "trip_id": r.trip_id, "cost_rp": r.cost_rp}
+                     for old, r in zip(data.get("routes", []), fresh, strict=True)]
+    out["trips"] = json.loads(json.dumps(trips, ensure_ascii=False))
+    out["costs"] = {"fuel_rp": sum(c.fuel_rp for c in costs),
+                    "boat_rp": sum(c.boat_rp for c in costs),
+                    "per_diem_rp": sum(c.per_diem_rp for c in costs),
+                    "lodging_rp": sum(c.lodging_rp for c in costs),
+                    "total_rp": sum(c.total_rp for c in costs),
+                    "budget_rp": instance.budget_rp}
+    return out
+
+
 def _travel(instance: Instance) -> dict[str, Any]:
     travel = instance.meta.get("travel")
     return dict(travel) if isinstance(travel, Mapping) else {}
 
 
-def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | None,
-                 names: Mapping[str, Any], setup_s: int) -> tuple[Unscheduled, ...]:
+def _unscheduled(instance: Instance, routes: Sequence[Sequence[int]],
+                 built: BuiltProblem | None, names: Mapping[str, Any], setup_s: int,
+                 dropped: Mapping[int, int] | None = None) -> tuple[Unscheduled, ...]:
     from planner.why import Names, unreachable_reason, waiting_reason
 
-    visited = {instance.visits[i].village_code for r in solution.routes for i in r}
+    visited = {instance.visits[i].village_code for r in routes for i in r}
+    over_budget: dict[str, int] = {}
+    for idx, rp in (dropped or {}).items():
+        code = instance.visits[idx].village_code or instance.visits[idx].visit_id
+        over_budget[code] = over_budget.get(code, 0) + rp
+    trip_needed = built.trip_needed if built is not None else {}
     weights = {k: s.weight for k, s in built.scores.items()} if built else {}
     expected = {k: s.expected_recordings for k, s in built.scores.items()} if built else {}
     island = ({str(k) for k in built.villages.index[built.villages["island"].astype(bool)]}
@@ -270,7 +393,13 @@ def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | N
             continue
         seen.add(code)
         info = names.get(code, {})
-        why = waiting_reason(instance, solution.routes, code, names=who, island=code in island)
+        if code in over_budget:
+            why = budget_reason(over_budget[code])
+        elif code in trip_needed:
+            why = trip_reason(trip_needed[code], team_free=built is not None
+                              and built.free_run >= trip_needed[code])
+        else:
+            why = waiting_reason(instance, routes, code, names=who, island=code in island)
         out.append(Unscheduled(code, str(info.get("desa", "")), str(info.get("kecamatan", "")),
                                expected.get(code, visit.demand), weights.get(code), why))
     if built is not None:
@@ -377,7 +506,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                     solver=dict(data.get("solver") or {}),
                     schema_version=str(data.get("schema_version", PLAN_SCHEMA_VERSION)),
                     notes=tuple(data.get("notes") or ()),
-                    travel=dict(data.get("travel") or {}))
+                    travel=dict(data.get("travel") or {}),
+                    trips=tuple(data.get("trips") or ()),
+                    costs=dict(data.get("costs") or {}))
     except (KeyError, TypeError) as exc:
         raise InputError([Problem("plan", None, None, f"rencana tidak lengkap: {exc!r}",
                                   f"incomplete plan: {exc!r}")]) from exc
@@ -420,8 +551,15 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
 
 
 def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
-    """Re-verify every constraint of ``plan`` against ``instance`` (ids, rules and times)."""
+    """Re-verify every constraint of ``plan`` against ``instance`` (ids, rules and times).
+
+    For a :class:`Plan`, its trips are checked too (:func:`trip_violations`): each night's
+    place is one the day may end at, the next day starts there, no trip is longer than the
+    team may be away and the week ends at home.
+    """
+    trip_problems: list[str] = []
     if isinstance(plan, Plan):
+        trip_problems = trip_violations(instance, plan)
         plan = PlanRoutes({r.vehicle_id: [(s.visit_id, s.arrival_s, s.departure_s)
                                           for s in r.stops] for r in plan.routes})
     vehicle_index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
@@ -446,10 +584,52 @@ def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
             else:
                 times[vi].append((int(arrival), int(departure)))
     report = check_routes(instance, routes, times=times if claimed else None)
+    problems += trip_problems
     if problems:
         return CheckReport(False, tuple(problems) + report.violations, report.prize,
                            report.travel_s, report.distance_m, report.schedules)
     return report
+
+
+def trip_violations(instance: Instance, plan: Plan) -> list[str]:
+    """What is wrong with the nights of ``plan`` against ``instance`` (empty = fine)."""
+    out: list[str] = []
+    index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
+    by_id = {loc.location_id: i for i, loc in enumerate(instance.locations)}
+    bases = team_bases(instance)
+    by_team: dict[str, list[tuple[int, Route]]] = {}
+    for r in plan.routes:
+        if r.vehicle_id in index:
+            by_team.setdefault(r.team_id, []).append((index[r.vehicle_id], r))
+    for team, days in by_team.items():
+        days.sort(key=lambda d: (instance.vehicles[d[0]].date or "",
+                                 instance.vehicles[d[0]].tour_day))
+        away = 0
+        for pos, (k, r) in enumerate(days):
+            veh = instance.vehicles[k]
+            base = bases.get(team, veh.end_location)
+            night = r.night.get("location_id") if r.night else None
+            end = base if night is None else by_id.get(str(night))
+            if end is None:
+                out.append(f"{r.vehicle_id}: night place {night} is not in the instance")
+                continue
+            allowed = {veh.end_location, *(veh.night_options or ())}
+            if end not in allowed:
+                where = "home" if night is None else f"at {night}"
+                out.append(f"{r.vehicle_id}: the day cannot end {where}")
+            nxt = days[pos + 1][0] if pos + 1 < len(days) else None
+            # the routes are timed from the instance's start locations (until a solver's
+            # ends are passed to check_routes): the next day must start where the team slept
+            if nxt is not None and instance.vehicles[nxt].start_location != end:
+                out.append(f"{r.vehicle_id}: the next day does not start where the team "
+                           "slept")
+            away = away + 1 if end != base else 0
+            limit = veh.max_nights_away if veh.tour is not None else 0
+            if away > limit:
+                out.append(f"{r.vehicle_id}: {away} nights away, at most {limit}")
+            if nxt is None and end != base:
+                out.append(f"{r.vehicle_id}: the last day of the week must end at the base")
+    return out
 
 
 def _clock(seconds: int) -> str:
@@ -476,7 +656,9 @@ def plan_summary_text(plan: Plan) -> str:
                          + (f"; {boat}" if boat else ""))
         back = leg_text(r.return_leg)
         if back:
-            lines.append(f"   pulang: {back}")
+            lines.append(f"   pulang: {back}" if not r.night else f"   {back}")
+        if r.night:
+            lines.append(f"   malam ini menginap di {r.night.get('name', '')}")
     sm = plan.summary
     lines += ["", f"Total: {_id_number(sm['stops'])} kunjungan di "
               f"{_id_number(sm['villages_visited'])} desa, "
@@ -484,6 +666,15 @@ def plan_summary_text(plan: Plan) -> str:
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{_id_number(round(sm['distance_m'] / 1000))} km; hari-tim terpakai "
               f"{_id_number(sm['team_days_used'])}/{_id_number(sm['team_days'])}"]
+    for t in plan.trips:
+        places = ", ".join(dict.fromkeys(str(n.get("name", "")) for n in t["nights"]))
+        lines.append(f"  perjalanan {t['team_name']}: {t['days']} hari, {len(t['nights'])} "
+                     f"malam di {places}; biaya Rp {_id_number(int(t['cost_rp']))}")
+    if plan.costs:
+        budget = plan.costs.get("budget_rp")
+        lines.append(f"  biaya minggu ini Rp {_id_number(int(plan.costs.get('total_rp', 0)))}"
+                     + (f" dari anggaran Rp {_id_number(int(budget))}" if budget is not None
+                        else ""))
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "

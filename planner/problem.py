@@ -8,8 +8,8 @@ reason (see :mod:`planner.reasons`), so the solver only sees what it can plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from planner.crossings import CrossingLegs, crossing_matrices, regency_crossings
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
-from planner.reasons import Reason, reason
+from planner.reasons import Reason, reason, trip_reason
 from planner.road_travel import travel_provider
 from planner.roads import RoadNetwork
 from planner.sailing import (
@@ -33,6 +33,17 @@ from planner.sailing import (
 )
 from planner.scoring import VillageScore, prize_for, score_villages
 from planner.travel import Harbour, MatrixProvider, TravelPoint, haversine_m
+from planner.trips import (
+    FarVillage,
+    Trip,
+    TripTeam,
+    choose_trips,
+    consecutive_runs,
+    days_needed,
+    is_far,
+    leg_rupiah,
+    shape_vehicles,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,14 @@ class BuiltProblem:
     expected_by_visit: dict[str, int] = field(default_factory=dict)
     #: Boat crossings of the instance's legs between landmasses (``None``: no island).
     crossings: CrossingLegs | None = None
+    #: Multi-day trips chosen for the week (issue 18; see :mod:`planner.trips`).
+    trips: tuple[Trip, ...] = field(default_factory=tuple)
+    #: Location index -> a name people know (offices, lodging points, villages).
+    place_names: dict[int, str] = field(default_factory=dict)
+    #: Villages that only a trip reaches and that no chosen trip covers -> days it needs.
+    trip_needed: dict[str, int] = field(default_factory=dict)
+    #: Most consecutive working days a team without a trip has free this week.
+    free_run: int = 0
 
 
 def _hhmm_to_s(text: str) -> int:
@@ -163,7 +182,10 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                   strict_pins: bool = True, closed_before: date | None = None,
                   roads: RoadNetwork | None = None,
                   days_off: Sequence[DayOff] = (), first_day: date | None = None,
-                  land: Sequence[Any] = ()) -> BuiltProblem:
+                  land: Sequence[Any] = (), lodging: pd.DataFrame | None = None,
+                  trip_rule: str = "planner",
+                  kept_nights: Mapping[tuple[str, str], str] | None = None
+                  ) -> BuiltProblem:
     """Build the instance of ``regency`` for the week starting on Monday ``week_start``.
 
     ``villages`` is the classified table (see :func:`planner.geography.classify_villages`)
@@ -182,6 +204,12 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     (routed on ``roads`` when given); the instance's ``meta["travel"]`` says which.  Boat
     legs go round the land of ``villages`` (its ``geometry``) and of the geo frames in
     ``land`` (other regencies' villages, neighbour areas; see :mod:`planner.crossings`).
+
+    With ``[trips] enabled`` (the default) some teams go away for several days, sleeping
+    at a ``lodging`` point, a kecamatan office or a village (chosen by ``trip_rule``, see
+    :mod:`planner.trips`); the instance carries the costs in rupiah and the weekly budget.
+    ``kept_nights`` (``(team_id, date) -> night place id`` of a published plan being
+    re-planned) keeps those teams' trips as they were: their pinned stops stay reachable.
     """
     if week_start.isoweekday() != 1:
         raise ParameterError([Problem("parameter", None, "week",
@@ -234,6 +262,20 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                       int(row["landmass"]),
                                       _road_class(str(row["jenis"]), bool(row.get("hilly")))))
             locations.append(Location(code, float(row["stop_lon"]), float(row["stop_lat"])))
+    trips_on = params.trips.enabled
+    names = {i: str(off[o]["name"]) for i, o in enumerate(base_ids)}
+    lodging_locs: dict[int, int] = {}  # location -> teams it can take a night
+    if trips_on:
+        locations = [loc if loc.kind == "depot" else replace(loc,
+                     lodging_rp=params.trips.lodging_rp) for loc in locations]
+        for i, row in enumerate(candidates):
+            names[len(base_ids) + i] = str(row.get("desa", "") or row["kode"])
+        for lon, lat, place, name, cap in _lodging_points(regency, offices, base_ids, lodging,
+                                                          params):
+            lodging_locs[len(locations)] = cap
+            names[len(locations)] = name
+            points.append(TravelPoint(lon, lat, harbour_landmass(lon, lat, vill), "urban"))
+            locations.append(place)
     hb: list[Harbour] = []
     if harbours is not None and not harbours.empty:
         for h in harbours[harbours["kabupaten_kode"] == regency].to_dict("records"):
@@ -249,6 +291,14 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     else:
         mats = prov.matrices(points)
     dur = straight_to_the_boat(mats.duration_s, legs, len(base_ids))
+    landmass = [pt.landmass for pt in points]
+    trips: list[Trip] = []
+    trip_needed: dict[str, int] = {}
+    free_run = [0]
+    vehicles = _with_trips(vehicles, team_rows, params, trips_on, trips, candidates, scores,
+                           dur, landmass, base_ids, depot_index, lodging_locs, closed_before,
+                           trip_rule, trip_needed, free_run, kept_nights or {},
+                           {loc.location_id: i for i, loc in enumerate(locations)})
 
     visits: list[Visit] = []
     expected_by_visit: dict[str, int] = {}
@@ -271,7 +321,12 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             caps.append(max(0, min(fit, v.capacity if v.capacity is not None else fit)))
         usable = [k for k, c in enumerate(caps) if c >= 1]
         if not usable:
-            excluded[code] = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            cause = _why_unservable(island, boat_any, vehicles, dur, loc, setup)
+            if trips_on and cause.code == "overnight":
+                days = trip_needed.get(code, 2)
+                cause = trip_reason(days, team_free=free_run[0] >= days)
+            excluded[code] = cause
+            trip_needed.pop(code, None)
             if island and boat_any and any(s is None for s in starts):
                 detail = no_sailing_detail(legs, vehicles, loc)
                 excluded[code] = reason("no_sailing", detail_id=detail[0], detail_en=detail[1])
@@ -333,9 +388,149 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                             for k, r in info.iterrows()}}
     instance = Instance(name=f"{regency} {week_start.isoformat()}", locations=tuple(locations),
                         visits=tuple(visits), vehicles=tuple(vehicles),
-                        duration_s=dur, distance_m=mats.distance_m, meta=meta)
+                        duration_s=dur, distance_m=mats.distance_m, meta=meta,
+                        leg_rp=leg_rupiah(landmass, params.trips.boat_hire_rp),
+                        budget_rp=params.trips.weekly_budget_rp.get(regency))
     return BuiltProblem(instance, regency, week_start, scores, excluded, info, tuple(team_days),
-                        tuple(notes), tuple(skipped), expected_by_visit, crossings=legs)
+                        tuple(notes), tuple(skipped), expected_by_visit, legs, tuple(trips),
+                        names, trip_needed, free_run[0])
+
+
+def _lodging_points(regency: str, offices: pd.DataFrame, base_ids: Sequence[str],
+                    lodging: pd.DataFrame | None, params: PlanningParams
+                    ) -> list[tuple[float, float, Location, str, int]]:
+    """Night places besides village stop points: the lodging file's points of the regency,
+    else the regency's offices that are no team's base (kecamatan offices, free)."""
+    out: list[tuple[float, float, Location, str, int]] = []
+    if lodging is not None and not lodging.empty:
+        rows = lodging[lodging["kabupaten_kode"].astype(str) == regency]
+        for r in rows.to_dict("records"):
+            cost = _opt(r.get("cost_rp"))
+            lon, lat = float(r["lon"]), float(r["lat"])
+            out.append((lon, lat, Location(f"lodging:{r['lodging_id']}", lon, lat, "lodging",
+                                           params.trips.lodging_rp if cost is None
+                                           else int(str(cost))),
+                        str(r["name"]), int(str(_opt(r.get("capacity")) or 1))))
+        return out
+    rows = offices[(offices["kabupaten_kode"].astype(str) == regency)
+                   & ~offices["office_id"].astype(str).isin(set(base_ids))]
+    for r in rows.to_dict("records"):
+        lon, lat = float(r["lon"]), float(r["lat"])
+        out.append((lon, lat, Location(f"office:{r['office_id']}", lon, lat, "lodging", 0),
+                    str(r["name"]), 1))
+    return out
+
+
+def _kept_trips(vehicles: Sequence[Vehicle], nights: Mapping[tuple[str, str], str],
+                loc_ids: Mapping[str, int], depot_index: Mapping[str, int],
+                rows: Mapping[str, dict[str, Any]]) -> list[Trip]:
+    """The trips of a published plan's nights (runs of nights away and the day home), where
+    the night place is still a location of the instance."""
+    out: list[Trip] = []
+    by_team: dict[str, list[int]] = {}
+    for k, v in enumerate(vehicles):
+        by_team.setdefault(v.team_id, []).append(k)
+    for tid, ks in by_team.items():
+        if tid not in rows or not any(key[0] == tid for key in nights):
+            continue
+        base = depot_index[str(rows[tid]["base_office_id"])]
+        ks.sort(key=lambda k: vehicles[k].date or "")
+        run: list[int] = []
+        camp: int | None = None
+        for k in ks:
+            place = nights.get((tid, vehicles[k].date or ""))
+            loc = loc_ids.get(place) if place else None
+            if loc is not None and (camp is None or loc == camp):
+                run.append(k)
+                camp = loc
+                continue
+            if run and camp is not None:
+                out.append(Trip(f"{tid}:{vehicles[run[0]].date}", tid, (*run, k), camp, base))
+            run, camp = [], None
+    return out
+
+
+def _team_value(team: dict[str, Any], key: str, default: int) -> int:
+    value = _opt(team.get(key))
+    return default if value is None else int(str(value))
+
+
+def _with_trips(vehicles: list[Vehicle], teams: pd.DataFrame, params: PlanningParams,
+                enabled: bool, trips: list[Trip], candidates: Sequence[dict[Any, Any]],
+                scores: dict[str, VillageScore], dur: npt.NDArray[np.int64],
+                landmass: Sequence[int], base_ids: Sequence[str],
+                depot_index: dict[str, int], lodging_locs: dict[int, int],
+                closed_before: date | None, rule: str, trip_needed: dict[str, int],
+                free_run: list[int], kept_nights: Mapping[tuple[str, str], str],
+                loc_ids: Mapping[str, int]) -> list[Vehicle]:
+    """The vehicles with their costs and, when trips are on, the chosen trips' shape.
+
+    Fills ``trips``, ``trip_needed`` (villages only a trip reaches, none chosen covers) and
+    ``free_run[0]`` (most consecutive days a team without a trip has).
+    """
+    tp = params.trips
+    rows: dict[str, dict[str, Any]] = {str(t["team_id"]): {str(k): x for k, x in t.items()}
+                                       for t in teams.to_dict("records")}
+    rp_per_m, night_rp, max_nights, options = {}, {}, {}, {}
+    for tid, t in rows.items():
+        kind = str(_opt(t.get("vehicle_kind")) or "car")
+        per_km = tp.fuel_rp_per_km.get(kind, tp.fuel_rp_per_km.get("car", 0))
+        rp_per_m[tid] = int(per_km / 1000 + 0.5)
+        night_rp[tid] = tp.per_diem_rp * _team_value(t, "team_size", tp.team_size)
+        max_nights[tid] = _team_value(t, "max_trip_days", tp.max_days) - 1
+    if not enabled:
+        return shape_vehicles(vehicles, [], night_options={}, max_nights={},
+                              rp_per_m=rp_per_m, night_rp=night_rp, tours=False)
+    setup = params.service.setup_s
+    n_base = len(base_ids)
+    far: list[FarVillage] = []
+    for i, row in enumerate(candidates):
+        code = str(row["kode"])
+        far.append(FarVillage(code, n_base + i, scores[code].expected_recordings,
+                              scores[code].weight, bool(row["island"]),
+                              str(row.get("kecamatan", "") or row.get("kecamatan_kode", ""))))
+    team_list: list[TripTeam] = []
+    for tid, t in rows.items():
+        mine = [k for k, v in enumerate(vehicles) if v.team_id == tid and not (
+            closed_before is not None and v.date and date.fromisoformat(v.date) < closed_before)]
+        if not mine:
+            continue
+        v0 = vehicles[mine[0]]
+        length = v0.shift_end_s - v0.shift_start_s
+        fit = (length - 3600 - setup) // max(1, v0.service_s_per_demand)
+        cap = int(fit if v0.capacity is None else min(fit, v0.capacity))
+        team_list.append(TripTeam(tid, depot_index[str(t["base_office_id"])],
+                                  bool(t["boat_capable"]), int(t["kits"]),
+                                  max_nights[tid] + 1, max(1, cap), tuple(mine)))
+    shift = max(v.shift_end_s - v.shift_start_s for v in vehicles)
+    far = [v for v in far if any(is_far(dur, t.base, v.location, shift, tp) for t in team_list)]
+    camps = sorted({*lodging_locs, *(v.location for v in far)})
+    trips += _kept_trips(vehicles, kept_nights, loc_ids, depot_index, rows)
+    kept = {tr.team_id for tr in trips}
+    trips += choose_trips(dur, vehicles, [t for t in team_list if t.team_id not in kept], far,
+                          camps, landmass, tp, rule=rule,
+                          camp_capacity={**dict.fromkeys(camps, 1), **lodging_locs})
+    radius = tp.camp_radius_min * 60
+    for tt in team_list:
+        near = sorted(camps, key=lambda c: int(dur[tt.base, c]))
+        reachable = [c for c in near if int(dur[tt.base, c]) < shift
+                     and (tt.boat_capable or landmass[c] == landmass[tt.base])]
+        chosen = [tr.camp for tr in trips if tr.team_id == tt.team_id]
+        options[tt.team_id] = tuple(dict.fromkeys([tt.base, *chosen, *reachable[-8:]]))
+    covered = {v.code for tr in trips for v in far
+               if int(dur[tr.camp, v.location]) <= radius}
+    travelling = {tr.team_id for tr in trips}
+    free_run[0] = max((min(len(r), tt.max_days) for tt in team_list
+                       if tt.team_id not in travelling
+                       for r in consecutive_runs([vehicles[k].date for k in tt.vehicles])),
+                      default=0)
+    best_cap = max((tt.day_capacity for tt in team_list), default=1)
+    most = max((tt.max_days for tt in team_list), default=tp.max_days)
+    for v in far:
+        if v.code not in covered:
+            trip_needed[v.code] = days_needed(v.expected, best_cap, most)
+    return shape_vehicles(vehicles, trips, night_options=options, max_nights=max_nights,
+                          rp_per_m=rp_per_m, night_rp=night_rp, tours=True)
 
 
 def _team_names(teams: pd.DataFrame) -> dict[str, str]:

@@ -33,6 +33,9 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
     "no_team_day": ("Tidak ada hari-tim tersisa minggu ini yang bisa ke desa ini",
                     "No team-day left this week can go to this village"),
     "data_problem": ("Masalah data", "Data problem"),
+    "trip": ("Perlu perjalanan beberapa hari dengan menginap",
+             "Needs a trip of several days with overnight stays"),
+    "budget": ("Anggaran minggu ini tidak cukup", "This week's budget is not enough"),
 }
 
 #: code -> what it would take (Indonesian, English), when it does not depend on the case.
@@ -86,3 +89,35 @@ NOT_WAITING = frozenset({"no_backlog"})
 def is_waiting(code: str) -> bool:
     """Whether a village listed with reason ``code`` counts as waiting (summary and list)."""
     return code not in NOT_WAITING
+
+
+def _id_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def trip_reason(days: int, *, team_free: bool = False) -> Reason:
+    """``trip``: the village needs a ``days``-day trip; no team is free that long, or (with
+    ``team_free``) too few people live around it to be worth a trip this week."""
+    nights = days - 1
+    if team_free:
+        why_id = "terlalu sedikit warga di sekitarnya untuk perjalanan minggu ini"
+        why_en = "too few people around it for a trip this week"
+        what_id, what_en = ("Perjalanan bersama desa jauh lain di sekitarnya",
+                            "A trip together with other far villages around it")
+    else:
+        why_id = f"tidak ada tim yang bebas {days} hari minggu ini"
+        why_en = f"no team is free for {days} days this week"
+        what_id, what_en = (f"Satu tim yang bebas {days} hari berturut-turut",
+                            f"A team free for {days} consecutive days")
+    return Reason("trip", f"Perlu perjalanan {days} hari dengan {nights} malam; {why_id}",
+                  f"Needs a {days}-day trip with {nights} night{'s' if nights != 1 else ''}; "
+                  f"{why_en}", what_id, what_en)
+
+
+def budget_reason(needed_rp: int) -> Reason:
+    """``budget``: the visit was dropped to keep the week within its budget."""
+    return reason("budget",
+                  detail_id=f"perlu tambahan Rp {_id_number(needed_rp)}",
+                  detail_en=f"needs Rp {needed_rp:,} more",
+                  what_id=f"Tambah anggaran minggu ini Rp {_id_number(needed_rp)}",
+                  what_en=f"Rp {needed_rp:,} more in this week's budget")

@@ -98,14 +98,18 @@ class WeekPlan:
 
 def build_week(dataset: Dataset, classified: pd.DataFrame, *, regency: str, week_start: date,
                params: PlanningParams, pins: Sequence[Pin] = (),
-               first_day: date | None = None) -> BuiltProblem:
+               first_day: date | None = None, trip_rule: str = "planner",
+               kept_nights: dict[tuple[str, str], str] | None = None) -> BuiltProblem:
     """The routing problem of one regency's week (no team-day on holidays, cuti bersama or
-    the dataset's days off; none before ``first_day`` when the week has started)."""
+    the dataset's days off; none before ``first_day`` when the week has started); trips
+    are chosen by ``trip_rule`` (``planner`` or the office's ``manual`` rule)."""
     return build_problem(classified, teams=dataset.teams, offices=dataset.offices,
                          harbours=dataset.harbours, regency=regency, week_start=week_start,
                          params=params, pins=pins, roads=dataset.roads,
                          days_off=days_off_list(dataset.days_off), first_day=first_day,
-                         land=(dataset.villages, dataset.neighbours))
+                         land=(dataset.villages, dataset.neighbours),
+                         lodging=dataset.lodging, trip_rule=trip_rule,
+                         kept_nights=kept_nights)
 
 
 def solve_week(built: BuiltProblem, params: PlanningParams, *,

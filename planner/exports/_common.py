@@ -105,7 +105,12 @@ def route_points(route: Route, depots: Depots | None
     depot = depots.get(route.team_id) if depots is not None else None
     if depot is None or not chain:
         return chain, False
-    return [depot, *chain, depot], True
+    # a day of a multi-day trip ends at its night place, and the next one starts there
+    start = depots.get(f"{route.vehicle_id}:start", depot) if depots is not None else depot
+    night = route.night or {}
+    end = ((float(night["lon"]), float(night["lat"]))
+           if night.get("lon") is not None and night.get("lat") is not None else depot)
+    return [start, *chain, end], True
 
 
 def depot_locations(instance: Instance) -> dict[str, tuple[float, float]]:
@@ -114,8 +119,11 @@ def depot_locations(instance: Instance) -> dict[str, tuple[float, float]]:
     Pass the result as ``depots=`` to the map exports so routes start and end at the office.
     """
     out: dict[str, tuple[float, float]] = {}
-    for vehicle in instance.vehicles:
+    for vehicle in sorted(instance.vehicles, key=lambda v: v.date or ""):
         loc = instance.locations[vehicle.start_location]
         if loc.lon is not None and loc.lat is not None:
             out.setdefault(vehicle.team_id, (loc.lon, loc.lat))
+            # a trip day starting away from the office (issue 18)
+            if (loc.lon, loc.lat) != out[vehicle.team_id]:
+                out[f"{vehicle.vehicle_id}:start"] = (loc.lon, loc.lat)
     return out

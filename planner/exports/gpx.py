@@ -52,7 +52,10 @@ def plan_to_gpx(plan: Plan, team_id: str, *, depots: Depots | None = None) -> st
         located = [(s, s.lon, s.lat) for s in route.stops
                    if s.lon is not None and s.lat is not None]
         names = [stop_label(s) for s, _, _ in located]
-        labels = ["Kantor", *names, "Kantor"] if with_office else names
+        first = ("Penginapan" if depots is not None and f"{route.vehicle_id}:start" in depots
+                 else "Kantor")
+        last = str(route.night.get("name") or "Penginapan") if route.night else "Kantor"
+        labels = [first, *names, last] if with_office else names
         for (lon, lat), label in zip(points, labels, strict=True):
             rte.points.append(gpxpy.gpx.GPXRoutePoint(latitude=lat, longitude=lon, name=label))
         gpx.routes.append(rte)

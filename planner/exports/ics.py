@@ -55,5 +55,18 @@ def plan_to_ics(plan: Plan, team_id: str, *, stamp: datetime | None = None) -> b
                 f"Tim: {name}\nUrutan: {s.sequence}\nKode desa: {s.village_code or s.visit_id}\n"
                 f"Perkiraan rekam: {format_number(s.expected_recordings)} orang"))
             cal.add_component(event)
+        if route.night:  # a night away from base on a multi-day trip
+            place = str(route.night.get("name", ""))
+            event = Event()
+            event.add("uid", f"{route.vehicle_id}/malam@jemput-bola")
+            event.add("dtstamp", dtstamp)
+            event.add("dtstart", local_datetime(route.date, route.end_s))
+            event.add("dtend", local_datetime(route.date, max(route.end_s, 21 * 3600)))
+            event.add("summary", f"Menginap di {place}")
+            event.add("location", place)
+            if route.night.get("lat") is not None and route.night.get("lon") is not None:
+                event.add("geo", (route.night["lat"], route.night["lon"]))
+            event.add("description", f"Tim: {name}\nMalam ini menginap di {place}")
+            cal.add_component(event)
     cal.add_missing_timezones()
     return bytes(cal.to_ical())

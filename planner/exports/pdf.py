@@ -141,15 +141,19 @@ def route_sheet_pdf(plan: Plan, team_id: str, *, font_path: str | Path | None = 
              f"{day_text(plan.week_start) if plan.week_start else '-'}; semua waktu WIB", "sub"),
         Spacer(1, 4 * mm)]
     for route in routes:
+        night = ([para(f"Malam ini menginap di {route.night.get('name', '')}", "day")]
+                 if route.night else [])
         if not route.stops:
             story.append(KeepTogether([para(day_text(route.date), "day"),
-                                       para("Tidak ada kunjungan.", "cell")]))
+                                       para("Tidak ada kunjungan.", "cell"), *night]))
             continue
         back = leg_text(route.return_leg)
+        end_word = "selesai" if route.night else "kembali"
         head = para(f"{day_text(route.date)}: berangkat {clock(route.start_s)}, "
-                    f"kembali {clock(route.end_s)}" + (f" (pulang naik {back})" if back else ""),
+                    f"{end_word} {clock(route.end_s)}" + (f" (naik {back})" if back else ""),
                     "day")
-        story.append(KeepTogether([head, _day_table(route, para, regular, bold), Spacer(1, 3 * mm),
+        story.append(KeepTogether([head, _day_table(route, para, regular, bold), *night,
+                                   Spacer(1, 3 * mm),
                                    Paragraph("Catatan: " + "." * 150, st["cell"]),
                                    Spacer(1, 2 * mm), _signatures(st)]))
 

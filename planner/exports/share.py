@@ -50,6 +50,8 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
              f"{day_text(route.date)}", ""]
     if not route.stops:
         lines.append("Tidak ada kunjungan hari ini.")
+        if route.night:
+            lines.append(f"Malam ini menginap di {route.night.get('name', '')}")
         return "\n".join(lines)
     lines.append(f"Berangkat {clock(route.start_s)} WIB")
     for s in route.stops:
@@ -65,8 +67,13 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
             lines.append(f"   {link}")
     back = leg_text(route.return_leg)
     if back:
-        lines.append(f"Pulang naik {back}")
-    lines += [f"Kembali ke kantor {clock(route.end_s)} WIB", "",
+        lines.append(f"Pulang naik {back}" if not route.night else f"Naik {back}")
+    if route.night:
+        lines.append(f"Selesai {clock(route.end_s)} WIB. Malam ini menginap di "
+                     f"{route.night.get('name', '')}")
+    else:
+        lines.append(f"Kembali ke kantor {clock(route.end_s)} WIB")
+    lines += ["",
               f"Total: {format_number(len(route.stops))} kunjungan, perkiraan "
               f"{format_number(route.expected_recordings)} "
               "orang direkam."]

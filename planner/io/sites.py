@@ -55,6 +55,10 @@ TEAM_ALIASES: dict[str, tuple[str, ...]] = {
     "day_end": ("day_end", "jam_selesai"),
     "daily_cap": ("daily_cap", "kuota_harian", "kuota"),
     "minutes_per_person": ("minutes_per_person", "menit_per_orang"),
+    # multi-day trips and their costs (issue 18); all optional
+    "max_trip_days": ("max_trip_days", "maks_hari_perjalanan", "hari_perjalanan"),
+    "team_size": ("team_size", "jumlah_anggota", "anggota"),
+    "vehicle_kind": ("vehicle_kind", "kendaraan", "jenis_kendaraan"),
 }
 
 
@@ -234,7 +238,8 @@ def read_teams(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
     (NA here; resolved by :func:`planner.dataset.load_dataset`), ``kits`` (int >= 1),
     ``boat_capable`` (bool), ``workdays`` (tuple of ISO weekdays or None), ``day_start`` and
     ``day_end`` ('HH:MM' or None), ``daily_cap`` (nullable Int64), ``minutes_per_person``
-    (float, NaN when not given) and ``source_row``.
+    (float, NaN when not given), ``source_row``, and for multi-day trips ``max_trip_days``
+    and ``team_size`` (nullable Int64) and ``vehicle_kind`` (lower case or None).
     """
     table, found, collector = _start(path, TEAM_ALIASES, ("name", "kabupaten_kode", "kits"),
                                        limits)
@@ -245,6 +250,8 @@ def read_teams(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
     boat = (bool_column(table, found["boat_capable"], collector)
             if "boat_capable" in found else [None] * len(names))
     caps = _positive_ints(table, found.get("daily_cap"), collector, required=False)
+    trip_days = _positive_ints(table, found.get("max_trip_days"), collector, required=False)
+    sizes = _positive_ints(table, found.get("team_size"), collector, required=False)
     settings = _team_settings(table, found, collector)
     collector.raise_if_errors()
     frame = pd.DataFrame({
@@ -261,5 +268,10 @@ def read_teams(path: str, *, limits: ReadLimits = DEFAULT_LIMITS
         "daily_cap": pd.Series(caps, dtype="Int64"),
         "minutes_per_person": pd.Series(settings["minutes_per_person"], dtype="float64"),
         "source_row": pd.Series(table.row_numbers, dtype="int64"),
+        "max_trip_days": pd.Series(trip_days, dtype="Int64"),
+        "team_size": pd.Series(sizes, dtype="Int64"),
+        "vehicle_kind": pd.Series([str(k).strip().lower() if k else None for k in
+                                   text_column(table, found.get("vehicle_kind"))],
+                                  dtype="object"),
     })
     return frame, collector.warnings()

@@ -22,6 +22,7 @@ from planner.simulation.engine import (
 )
 from planner.simulation.report import (
     HEADER,
+    far_line,
     format_markdown,
     format_week,
     last_line,
@@ -48,6 +49,7 @@ __all__ = [
     "VisitOutcome",
     "WeekRow",
     "draw_turnout",
+    "far_line",
     "format_markdown",
     "format_sensitivity",
     "format_week",

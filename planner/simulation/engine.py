@@ -31,6 +31,7 @@ from planner.simulation.turnout import (
 )
 from planner.solution import Solution
 from planner.solver import solve
+from planner.trips import fit_to_budget, team_bases
 from planner.turnout_model import never_come_share, visit_rate
 from planner.workflow import build_week, classify_dataset
 
@@ -40,6 +41,9 @@ POLICIES: tuple[str, str] = ("planner", "manual")
 PRIORITY_FLAGS: tuple[str, ...] = ("remote", "border", "island")
 #: The first Monday simulated unless told otherwise (dates only name the team-days).
 FIRST_WEEK = date(2026, 11, 30)
+#: A village this many minutes or more from its team's base (travel model) is *far*: the
+#: ``far_cleared`` line counts the people recorded there.
+FAR_MINUTES = 90
 
 
 class SolveFn(Protocol):
@@ -84,6 +88,8 @@ class VisitOutcome:
     recorded: int
     #: Visits of the village before this one in the run (the repeat decay's exponent).
     earlier_visits: int = 0
+    #: The village is :data:`FAR_MINUTES` or more from the visiting team's base.
+    far: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,12 @@ class SimulationResult:
         mine = [v for v in self.visits if v.policy == policy]
         return (sum(v.recorded for v in mine if v.priority), sum(v.recorded for v in mine))
 
+    def far_cleared(self, policy: str, week: int | None = None) -> int:
+        """People recorded in villages :data:`FAR_MINUTES`+ from the team's base (in
+        ``week`` only, when given)."""
+        return sum(v.recorded for v in self.visits if v.policy == policy and v.far
+                   and (week is None or v.week == week))
+
 
 def resolve_regencies(dataset: Dataset, codes: Sequence[str]) -> tuple[str, ...]:
     """Regency codes to simulate: ``all`` (or nothing) means every regency with a team."""
@@ -147,8 +159,12 @@ def _routes(policy: str, built: BuiltProblem, backlog: Mapping[str, int],
     if policy == "planner":
         solution = solve_fn(built.instance, time_limit_s=config.time_limit_s,
                             seed=config.seed, solution_limit=config.solution_limit)
-        return solution.routes
-    return plan_manual_routes(built.instance, backlog, rule=config.manual)
+        routes, ends = solution.routes, getattr(solution, "ends", None)
+    else:
+        routes, ends = plan_manual_routes(built.instance, backlog, rule=config.manual), None
+    # over the regency's weekly budget, both policies drop what is worth least per rupiah
+    kept, _, _ = fit_to_budget(built.instance, routes, ends)
+    return tuple(tuple(r) for r in kept)
 
 
 @dataclass(frozen=True)
@@ -189,6 +205,7 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
                     for k, route in enumerate(routes) for pos, idx in enumerate(route)))
     seen: dict[str, int] = {}
     out: list[VisitOutcome] = []
+    bases = team_bases(inst)
     for _, k, _, idx in stops:
         visit = inst.visits[idx]
         code = visit.village_code or visit.visit_id
@@ -205,9 +222,11 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
         recorded = recorded_at_visit(planned=visit.demand, came=came, remaining=before)
         state[code] = before - recorded
         history[code] = earlier + 1
+        base = bases[inst.vehicles[k].team_id]
+        far = int(inst.duration_s[base, visit.location]) >= FAR_MINUTES * 60
         out.append(VisitOutcome(policy, week, built.regency, code,
                                 inst.vehicles[k].vehicle_id, seen[code], code in priority,
-                                before, visit.demand, came, recorded, earlier))
+                                before, visit.demand, came, recorded, earlier, far))
     return out
 
 
@@ -288,8 +307,9 @@ def simulate(dataset: Dataset, params: PlanningParams, *, regencies: Sequence[st
                 step += 1
                 if on_step:
                     on_step(SimulationStep(week, config.weeks, policy, regency, step, total))
+                # each policy decides its own trips: the planner's, or the office's rule
                 built = build_week(dataset, current, regency=regency, week_start=monday,
-                                   params=params)
+                                   params=params, trip_rule=policy)
                 done += _run_week(policy, week, built, state, priority, config, timed,
                                   field_, histories[policy])
             visits += done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.simulation.engine import SimulationResult, WeekRow
+from planner.simulation.engine import FAR_MINUTES, SimulationResult, WeekRow
 
 #: Column header of :func:`format_week`.
 HEADER = (f"{'week':>4}  {'planner_left':>12} {'planner_rbi_left':>16} {'planner_rec':>11}  "
@@ -16,6 +16,13 @@ def format_week(planner: WeekRow, manual: WeekRow) -> str:
     return (f"{planner.week:>4}  {planner.backlog_total:>12,} {planner.backlog_priority:>16,} "
             f"{planner.recorded_total:>11,}  {manual.backlog_total:>11,} "
             f"{manual.backlog_priority:>15,} {manual.recorded_total:>10,}")
+
+
+def far_line(result: SimulationResult) -> str:
+    """``far_cleared minutes=90 planner=<x> manual=<y>``: people recorded in villages 90+
+    minutes from their team's base (the line before the last)."""
+    return (f"far_cleared minutes={FAR_MINUTES} planner={result.far_cleared('planner')} "
+            f"manual={result.far_cleared('manual')}")
 
 
 def last_line(result: SimulationResult) -> str:

@@ -161,7 +161,12 @@ def test_team_files_parse_back_and_match_the_team(planned: Planned) -> None:
     gpx = gpxpy.parse(_file(client.get(_team(planned.published, team_id, "gpx")), "gpx")
                       .decode("utf-8"))
     assert len(gpx.waypoints) == len(stops)
-    assert all(rte.points[0].name == "Kantor" == rte.points[-1].name for rte in gpx.routes)
+    # a day of a multi-day trip ends at its night place and the next starts there (issue 18)
+    nights = [(r.get("night") or {}).get("name") for r in sorted(
+        (r for r in planned.plan["routes"] if r["team_id"] == code and r["stops"]),
+        key=lambda r: r["date"])]
+    assert [rte.points[-1].name for rte in gpx.routes] == [n or "Kantor" for n in nights]
+    assert all(rte.points[0].name in ("Kantor", "Penginapan") for rte in gpx.routes)
 
     kml = ET.fromstring(_file(client.get(_team(planned.published, team_id, "kml")), "kml"))
     codes = [data.findtext(f"{KML}value") for data in kml.iter(f"{KML}Data")
@@ -170,7 +175,8 @@ def test_team_files_parse_back_and_match_the_team(planned: Planned) -> None:
 
     calendar = Calendar.from_ical(_file(client.get(_team(planned.published, team_id, "ics")),
                                         "ics"))
-    events = calendar.walk("VEVENT")
+    # one event per stop, plus one per night away on a multi-day trip (issue 18)
+    events = [e for e in calendar.walk("VEVENT") if not str(e["SUMMARY"]).startswith("Menginap")]
     assert len(events) == len(stops)
     again = client.get(_team(planned.published, team_id, "ics")).data
     assert again == client.get(_team(planned.published, team_id, "ics")).data  # stable stamp

@@ -72,9 +72,10 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
     out["version"] = {"id": version.id, "version": version.version,
                       "week_start": version.week_start.isoformat(),
                       "week_label": _day_label(version.week_start)}
-    # parts of a big village numbered in visiting order, as on every page (planner/parts.py)
+    # parts of a big village numbered in visiting order, as on every page (planner/parts.py);
+    # a trip day without a stop still shows: the team travels and sleeps away (issue 18)
     routes = [r for r in number_parts_dict(version.plan).get("routes", [])
-              if r.get("team_id") == team.code and r.get("stops")]
+              if r.get("team_id") == team.code and (r.get("stops") or r.get("night"))]
     codes = {s["village_code"] for r in routes for s in r["stops"] if s.get("village_code")}
     villages = {v.kode: v for v in db.session.scalars(
         select(Village).where(Village.kode.in_(codes)))} if codes else {}
@@ -122,6 +123,8 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
                      "start": clock(route.get("start_s")), "end": clock(route.get("end_s")),
                      "expected_recordings": route.get("expected_recordings", 0),
                      "return_boat": _boat(route.get("return_leg")),
+                     # where the team sleeps tonight when away from base (multi-day trip)
+                     "night": str((route.get("night") or {}).get("name") or ""),
                      "whatsapp_url": share, "stops": stops})
     # today first, then the days still to come, then the days already past
     days.sort(key=lambda d: (0 if d["is_today"] else 2 if d["is_past"] else 1, d["date"] or ""))

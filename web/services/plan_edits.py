@@ -17,7 +17,7 @@ from typing import Any
 from planner.instance import Instance
 from planner.instance_io import instance_from_dict
 from planner.parts import number_parts_dict
-from planner.plan import PlanRoutes, check_plan
+from planner.plan import PlanRoutes, check_plan, refresh_trips
 from planner.reasons import is_waiting
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
@@ -332,7 +332,9 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
             "end_s": sched.end_s if stops else veh.shift_start_s,
             "travel_s": sched.travel_s, "distance_m": sched.distance_m,
             "expected_recordings": sum(s["expected_recordings"] for s in stops),
-            "stops": stops})
+            "stops": stops,
+            # a trip day keeps its night; costs and trips are recomputed below (issue 18)
+            **({"night": base["night"]} if base.get("night") else {})})
     visited = {s["village_code"] for r in routes for s in r["stops"]}
     before = {s["village_code"]: s for r in plan["routes"] for s in r["stops"]}
     unscheduled = [u for u in plan["unscheduled"] if u["village_code"] not in visited]
@@ -352,6 +354,10 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
     result["summary"] = summarise(routes, unscheduled, report, flags,
                                   base=plan.get("summary", {}))
     result["solver"] = {**plan.get("solver", {}), "edited": True}
+    # costs need the instance's rupiah fields (a stored instance read back without them
+    # keeps the plan's costs as they were)
+    if ("trips" in plan or "costs" in plan) and instance.leg_rp is not None:
+        result = refresh_trips(instance, result)
     # a moved part keeps its visit id; its label follows the new visiting order
     return number_parts_dict(result)
 

@@ -350,6 +350,11 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
     closed = today if kept is not None else None
     # no published plan to keep: the days before today are not planned at all
     first_day = today if kept is None and started else None
+    # the kept plan's multi-day trips stay as they were (issue 18): its stops stay reachable
+    nights = {(str(r["team_id"]), str(r["date"])): str(r["night"]["location_id"])
+              for r in (kept.plan["routes"] if kept is not None else [])
+              if r.get("date") and isinstance(r.get("night"), dict)
+              and r["night"].get("location_id")}
     if kept is not None:
         for route in kept.plan["routes"]:
             if not route.get("date"):
@@ -363,7 +368,8 @@ def build_job_problem(job: PlanningJob, params: PlanningParams
                                     visit_id=stop.get("visit_id")))
     # a pin the data no longer allows (village done, team-day gone) is dropped with a note
     built = build_regency_problem(regency, job.week_start, params, pins=pins,
-                                  strict_pins=False, closed_before=closed, first_day=first_day)
+                                  strict_pins=False, closed_before=closed, first_day=first_day,
+                                  kept_nights=nights or None)
     initial = None
     if base is not None:
         visit_index = {v.visit_id: i for i, v in enumerate(built.instance.visits)}

@@ -130,7 +130,9 @@ def _with_geometry(villages: pd.DataFrame, regency_code: str) -> pd.DataFrame:
 def build_regency_problem(regency: Regency, week_start: date, params: PlanningParams, *,
                           pins: Sequence[Pin] = (), strict_pins: bool = True,
                           closed_before: date | None = None,
-                          first_day: date | None = None) -> BuiltProblem:
+                          first_day: date | None = None,
+                          kept_nights: dict[tuple[str, str], str] | None = None
+                          ) -> BuiltProblem:
     """The routing problem of the regency's week, from what the database holds now (no
     team-day on national holidays, cuti bersama or the coordinator's days off)."""
     from web.services.days_off import planner_days_off
@@ -147,4 +149,4 @@ def build_regency_problem(regency: Regency, week_start: date, params: PlanningPa
                          params=params, pins=pins, strict_pins=strict_pins,
                          closed_before=closed_before, roads=road_network(regency.code),
                          days_off=planner_days_off(regency.code, week_start),
-                         first_day=first_day)
+                         first_day=first_day, kept_nights=kept_nights)
