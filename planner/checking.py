@@ -150,7 +150,8 @@ def check_routes(instance: Instance, routes: Sequence[Sequence[int]], *,
     Rules: one route per vehicle; each visit at most once and only on a vehicle allowed to
     make it; every pinned visit on its pinned vehicle; demand within capacity; service starts
     within the visit's window; back by the shift's end; at most one visit of a group per
-    vehicle.  ``times`` (claimed ``(arrival_s, departure_s)`` per stop) are checked against the
+    vehicle; no two visits of the plan share an ``exclusive`` key.  ``times`` (claimed
+    ``(arrival_s, departure_s)`` per stop) are checked against the
     matrix when given.
     """
     out: list[str] = []
@@ -188,5 +189,13 @@ def check_routes(instance: Instance, routes: Sequence[Sequence[int]], *,
         if pin is not None and where.get(idx) != pin and pin < n_veh:
             out.append(f"vehicle {instance.vehicles[pin].vehicle_id}: pinned visit "
                        f"{visit.visit_id} is missing from its route")
+    claims: dict[str, int] = {}
+    for idx in sorted(where):
+        for key in instance.visits[idx].exclusive:
+            first = claims.setdefault(key, idx)
+            if first != idx:
+                out.append(f"visit {instance.visits[idx].visit_id} and visit "
+                           f"{instance.visits[first].visit_id} both claim {key!r} "
+                           "(a village served twice)")
     prize = sum(instance.visits[i].prize for i in where)
     return CheckReport(not out, tuple(out), prize, travel, distance, tuple(schedules))

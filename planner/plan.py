@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.checking import CheckReport, check_routes
+from planner.covering import served_by
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.params import PlanningParams
-from planner.reasons import REASON_TEXTS, Reason, reason
+from planner.reasons import REASON_TEXTS, Reason, covered_reason, reason
 from planner.solution import Solution
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ class Stop:
     lat: float | None
     priority_id: str = ""
     priority_en: str = ""
+    #: Villages whose residents this stop records, its own first (a covering stop invites
+    #: its neighbours too), and the expected people from each (aligned with ``serves``).
+    serves: tuple[str, ...] = ()
+    served: tuple[int, ...] = ()
+    #: Names of the ``serves`` villages (for invitations: "warga Desa A, B dan C").
+    serves_desa: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
             loc = instance.locations[visit.location]
             info = names.get(visit.village_code or "", {})
             score = built.scores.get(visit.village_code or "") if built else None
+            pairs = served_by(visit)
             stops.append(Stop(
                 sequence=seq, visit_id=visit.visit_id, village_code=visit.village_code,
                 desa=str(info.get("desa", "")), kecamatan=str(info.get("kecamatan", "")),
@@ -139,7 +147,9 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 chunks=visit.chunks, pinned=visit.pinned_vehicle is not None,
                 lon=loc.lon, lat=loc.lat,
                 priority_id=score.explain_id() if score else "",
-                priority_en=score.explain_en() if score else ""))
+                priority_en=score.explain_en() if score else "",
+                serves=tuple(c for c, _ in pairs), served=tuple(n for _, n in pairs),
+                serves_desa=tuple(str(names.get(c, {}).get("desa", "")) for c, _ in pairs)))
             prev_loc = visit.location
         team_name = veh.team_id
         if built is not None:
@@ -175,6 +185,14 @@ def _travel(instance: Instance) -> dict[str, Any]:
 def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | None,
                  names: Mapping[str, Any]) -> tuple[Unscheduled, ...]:
     visited = {instance.visits[i].village_code for r in solution.routes for i in r}
+    # villages invited to a neighbour's covering stop: code -> (venue, people)
+    covered: dict[str, tuple[str, int]] = {}
+    for r in solution.routes:
+        for i in r:
+            venue = instance.visits[i].village_code or ""
+            for code, people in served_by(instance.visits[i])[1:]:
+                covered[code] = (venue, people)
+    covered = {k: v for k, v in covered.items() if k not in visited}
     visited_prize = [instance.visits[i].prize / max(1, instance.visits[i].demand)
                      for r in solution.routes for i in r]
     cutoff = min(visited_prize) if visited_prize else None
@@ -189,6 +207,13 @@ def _unscheduled(instance: Instance, solution: Solution, built: BuiltProblem | N
             continue
         seen.add(code)
         info = names.get(code, {})
+        if code in covered:
+            venue, people = covered[code]
+            out.append(Unscheduled(code, str(info.get("desa", "")),
+                                   str(info.get("kecamatan", "")), people, weights.get(code),
+                                   covered_reason(str(names.get(venue, {}).get("desa", "")),
+                                                  venue, people)))
+            continue
         density = visit.prize / max(1, visit.demand)
         detail_id = detail_en = ""
         if cutoff is not None:
@@ -225,13 +250,25 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
              unscheduled: Sequence[Unscheduled], built: BuiltProblem | None) -> dict[str, Any]:
     stops = [s for r in routes for s in r.stops]
     recordings = sum(s.expected_recordings for s in stops)
+    # people expected from each village, wherever its stop is (covering stops serve several)
+    people: dict[str, int] = {}
+    for s in stops:
+        for code, n in zip(s.serves or (s.village_code,), s.served or (s.expected_recordings,),
+                           strict=False):
+            if code is not None:
+                people[code] = people.get(code, 0) + n
+    venues = {s.village_code for s in stops}
     summary: dict[str, Any] = {
         "team_days": len(routes),
         "team_days_used": sum(1 for r in routes if r.stops),
         "stops": len(stops),
-        "villages_visited": len({s.village_code for s in stops}),
-        # villages with nothing left to record are listed with their reason, not as waiting
-        "villages_unscheduled": sum(1 for u in unscheduled if u.reason.code != "no_backlog"),
+        "villages_visited": len(venues),
+        # served from a neighbour's covering stop without a stop of their own
+        "villages_covered": len(set(people) - venues),
+        # villages with nothing left to record, or served from a neighbour's stop, are listed
+        # with their reason, not as waiting
+        "villages_unscheduled": sum(1 for u in unscheduled
+                                    if u.reason.code not in ("no_backlog", "covered")),
         "expected_recordings": recordings,
         "prize": report.prize,
         "travel_s": report.travel_s,
@@ -245,8 +282,8 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
             flagged = set(info.index[info[flag].astype(bool)])
             with_backlog = {k for k in flagged if k in built.scores
                             and built.scores[k].expected_recordings > 0}
-            visited = {s.village_code for s in stops} & flagged
-            rec = sum(s.expected_recordings for s in stops if s.village_code in flagged)
+            visited = set(people) & flagged
+            rec = sum(n for code, n in people.items() if code in flagged)
             summary[f"{flag}_villages_visited"] = len(visited)
             summary[f"{flag}_villages_with_backlog"] = len(with_backlog)
             summary[f"{flag}_recordings_share"] = _share(rec, recordings)

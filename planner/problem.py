@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
+from planner.covering import VenueFacts, claim_own_visits, covering_visits
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.params import PlanningParams
@@ -232,6 +233,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     setup = params.service.setup_s
     decay = params.scoring.chunk_decay
     boat_any = any(v.boat_capable for v in vehicles)
+    venues: list[VenueFacts] = []
     for i, row in enumerate(candidates):
         code = str(row["kode"])
         loc = len(base_ids) + i
@@ -256,6 +258,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                                    len(usable))
         sizes = parts if share is None else [*parts, share]
         n_chunks = len(sizes)
+        if n_chunks == 1:
+            venues.append(VenueFacts(code, loc, float(row["stop_lon"]), float(row["stop_lat"]),
+                                     int(row["landmass"]), sizes[0], tuple(caps)))
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visits.append(Visit(
@@ -269,6 +274,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 # with one of them (a big team records the whole village in one day)
                 group=code if len(parts) > 1 and k <= len(parts) else None,
                 chunk=k, chunks=n_chunks))
+    covers = covering_visits(venues, scores, regency=regency, params=params.covering,
+                             setup_s=setup, n_vehicles=len(vehicles), distance_m=mats.distance_m)
+    visits = claim_own_visits(visits, covers) + covers
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
         try:

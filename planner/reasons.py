@@ -21,6 +21,8 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
     "capacity": ("Kapasitas minggu ini dipakai desa dengan prioritas lebih tinggi",
                  "This week's capacity went to higher-priority villages"),
     "data_problem": ("Masalah data", "Data problem"),
+    "covered": ("Dilayani dari titik kunjungan di desa tetangga",
+                "Served from the stop in a neighbouring village"),
 }
 
 #: code -> what it would take (Indonesian, English), when it does not depend on the case.
@@ -64,3 +66,10 @@ def reason(code: str, *, detail_id: str = "", detail_en: str = "", what_id: str 
     return Reason(code, text_id, text_en,
                   default_what[0] if what_id is None else what_id,
                   default_what[1] if what_en is None else what_en)
+
+
+def covered_reason(venue_desa: str, venue_code: str, people: int) -> Reason:
+    """``covered``: the village's residents are invited to the stop at ``venue_desa``."""
+    name = venue_desa or venue_code
+    return Reason("covered", f"Dilayani dari titik di Desa {name} (perkiraan {people} orang)",
+                  f"Served from the stop at Desa {name} (about {people} people)")
