@@ -315,6 +315,14 @@ def _fields(cls: type, data: Mapping[str, Any], **defaults: Any) -> dict[str, An
     return {**defaults, **{k: v for k, v in data.items() if k in names}}
 
 
+def _stop_from_dict(data: Mapping[str, Any]) -> Stop:
+    kwargs = _fields(Stop, data)
+    for name in ("serves", "served", "serves_desa"):
+        if name in kwargs:
+            kwargs[name] = tuple(kwargs[name] or ())
+    return Stop(**kwargs)
+
+
 def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """The :class:`Plan` of a plan JSON (the inverse of :func:`plan_to_dict`).
 
@@ -324,7 +332,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """
     try:
         routes = tuple(
-            Route(**{**_fields(Route, r), "stops": tuple(Stop(**_fields(Stop, s))
+            Route(**{**_fields(Route, r), "stops": tuple(_stop_from_dict(s)
                                                           for s in r["stops"])})
             for r in data["routes"])
         unscheduled = []

@@ -285,6 +285,11 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             if strict_pins:
                 raise
             notes.append(f"Sematan dilepas / pin dropped: {exc}")
+    # a covering stop may not serve a village whose own visit is pinned (it would be served
+    # twice); a pinned covering stop stays
+    pinned_codes = {v.village_code for v in visits if v.pinned_vehicle is not None}
+    visits = [v for v in visits if not v.serves or v.pinned_vehicle is not None
+              or not pinned_codes & set(v.exclusive)]
     closed = {k for k, v in enumerate(vehicles)
               if closed_before is not None and v.date
               and date.fromisoformat(v.date) < closed_before}

@@ -17,6 +17,7 @@ from typing import Protocol
 import pandas as pd
 
 from planner.checking import check_routes
+from planner.covering import served_by
 from planner.dataset import Dataset
 from planner.errors import ParameterError, Problem, SolverError
 from planner.instance import Instance
@@ -158,18 +159,24 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
     seen: dict[str, int] = {}
     out: list[VisitOutcome] = []
     for _, k, _, idx in stops:
-        visit = inst.visits[idx]
-        code = visit.village_code or visit.visit_id
-        seen[code] = seen.get(code, 0) + 1
-        before = state[code]
-        came, _ = draw_turnout(seed=config.seed, week=week, village_code=code,
-                               visit_number=seen[code], remaining=before,
-                               rate=built.scores[code].turnout_rate, model=config.turnout)
-        recorded = recorded_at_visit(planned=visit.demand, came=came, remaining=before)
-        state[code] = before - recorded
-        out.append(VisitOutcome(policy, week, built.regency, code,
-                                inst.vehicles[k].vehicle_id, seen[code], code in priority,
-                                before, visit.demand, came, recorded))
+        # a covering stop records each village it serves: each draws its own turnout,
+        # planned at the people expected from it (issue 19)
+        for j, (code, planned) in enumerate(served_by(inst.visits[idx])):
+            seen[code] = seen.get(code, 0) + 1
+            before = state[code]
+            score = built.scores[code]
+            # neighbours come less the farther the venue: their rate falls by the same share
+            # as their planned people (see planner.covering)
+            rate = score.turnout_rate if j == 0 else score.turnout_rate * min(
+                1.0, planned / max(1, score.expected_recordings))
+            came, _ = draw_turnout(seed=config.seed, week=week, village_code=code,
+                                   visit_number=seen[code], remaining=before,
+                                   rate=rate, model=config.turnout)
+            recorded = recorded_at_visit(planned=planned, came=came, remaining=before)
+            state[code] = before - recorded
+            out.append(VisitOutcome(policy, week, built.regency, code,
+                                    inst.vehicles[k].vehicle_id, seen[code], code in priority,
+                                    before, planned, came, recorded))
     return out
 
 
