@@ -129,3 +129,54 @@ def served_by(visit: Visit) -> tuple[tuple[str, int], ...]:
     if visit.serves:
         return visit.serves
     return ((visit.village_code or visit.visit_id, visit.demand),)
+
+
+def _join_id(names: Sequence[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C``: a list as Indonesian writes it."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+def invitation_text(names: Sequence[str]) -> str:
+    """``Warga Desa A, B dan C diundang ke Kantor Desa A``: the venue's name first.
+
+    What the village heads announce for a covering stop (``names`` = the stop's ``serves``
+    villages by name, its own first); empty for a stop that serves only its own village.
+    """
+    if len(names) < 2:
+        return ""
+    return f"Warga Desa {_join_id(list(names))} diundang ke Kantor Desa {names[0]}"
+
+
+def stop_invitation(serves: Sequence[str], serves_desa: Sequence[str]) -> str:
+    """:func:`invitation_text` of a plan stop, by name where the plan has names."""
+    names = [n or code for code, n in zip(serves, [*serves_desa, *[""] * len(serves)],
+                                          strict=False)]
+    return invitation_text(names)
+
+
+def is_cover_visit_id(visit_id: str) -> bool:
+    """Whether ``visit_id`` names a covering visit (see :func:`cover_visit_id`)."""
+    return "+" in visit_id
+
+
+def split_recorded(recorded: int, served: Sequence[int]) -> list[int]:
+    """How a covering stop's recorded count is shared among the villages it serves.
+
+    The distribution rule when the team reports one number for the stop: in proportion to
+    the people expected from each village (``served``), whole people by largest remainder,
+    ties to the earlier village (the venue first).  With nothing expected, all to the venue.
+    """
+    if not served:
+        return []
+    total = sum(served)
+    if total <= 0:
+        return [recorded] + [0] * (len(served) - 1)
+    exact = [recorded * n / total for n in served]
+    out = [math.floor(x) for x in exact]
+    left = recorded - sum(out)
+    order = sorted(range(len(served)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[:left]:
+        out[i] += 1
+    return out

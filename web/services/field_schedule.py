@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from planner.covering import stop_invitation
 from planner.errors import InputError, ParameterError
 from planner.exports import navigation_links, whatsapp_text, whatsapp_url
 from planner.plan import Stop, plan_from_dict
@@ -43,6 +44,20 @@ def schedule_version(regency_code: str, today: date) -> PlanVersion | None:
         if version.week_start >= monday:
             return version
     return published[-1] if published else None
+
+
+def _serves(stop: dict[str, Any]) -> dict[str, Any]:
+    """A covering stop's invitation and the people expected from each village it serves."""
+    codes = list(stop.get("serves") or [])
+    names = list(stop.get("serves_desa") or [])
+    people = list(stop.get("served") or [])
+    if len(codes) < 2:
+        return {"invitation": "", "serves": []}
+    names += [""] * (len(codes) - len(names))
+    people += [0] * (len(codes) - len(people))
+    return {"invitation": stop_invitation(codes, names),
+            "serves": [{"village_code": c, "desa": n or c, "people": int(p)}
+                       for c, n, p in zip(codes, names, people, strict=True)]}
 
 
 def _day_label(day: date) -> str:
@@ -97,6 +112,7 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
                 "chunk": s.get("chunk", 1), "chunks": s.get("chunks", 1),
                 "arrival": clock(s.get("arrival_s")), "departure": clock(s.get("departure_s")),
                 "expected_recordings": s.get("expected_recordings", 0),
+                **_serves(s),
                 "contact": contacts.get(village.id, "") if village else "",
                 "flags": [f for f, on in village.flags().items() if on] if village else [],
                 "links": navigation_links(stop_obj),
