@@ -11,6 +11,7 @@ plan it refers to, so no table holds them.
 from __future__ import annotations
 
 from datetime import datetime
+
 from sqlalchemy import select
 
 from planner.covering import is_cover_visit_id, split_recorded
