@@ -91,3 +91,42 @@ def test_report_of_a_covering_stop_lowers_each_served_village(app, world):
     with app.app_context():
         after = [_backlog(c) for c in facts["codes"]]
     assert [b - a for b, a in zip(facts["before"], after, strict=True)] == [30, 20, 10]
+
+
+def _covered_plan():
+    """The planner's plan of tests/test_covering.py: one stop serving three villages."""
+    from planner.params import PlanningParams
+    from planner.plan import plan_to_dict
+    from tests.test_covering import _plan
+
+    built, _, plan = _plan(PlanningParams())
+    return built.instance, plan_to_dict(plan)
+
+
+def test_edits_keep_covered_villages_and_refuse_serving_one_twice():
+    """Removing the covering stop makes its neighbours 'removed'; adding a neighbour's own
+    visit while the cover stays is refused in plain Indonesian."""
+    from web.services.plan_edits import recheck
+
+    instance, plan = _covered_plan()
+    (route,) = [r for r in plan["routes"] if r["stops"]]
+    (stop,) = route["stops"]
+    routes = {r["vehicle_id"]: [s["visit_id"] for s in r["stops"]] for r in plan["routes"]}
+    kept = recheck(plan, instance, routes, set(), {})
+    assert kept.ok
+    assert kept.plan["summary"]["villages_covered"] == 2
+    reasons = {u["village_code"]: u["reason"]["code"] for u in kept.plan["unscheduled"]}
+    assert [reasons[c] for c in stop["serves"][1:]] == ["covered", "covered"]
+    assert kept.plan["routes"][0]["stops"][0]["serves"] == stop["serves"]
+
+    neighbour = stop["serves"][1]
+    twice = {**routes, route["vehicle_id"]: [stop["visit_id"], neighbour]}
+    refused = recheck(plan, instance, twice, set(), {})
+    assert not refused.ok
+    assert any("melayani desa yang sama" in v for v in refused.violations)
+
+    gone = recheck(plan, instance, {**routes, route["vehicle_id"]: []}, set(), {})
+    assert gone.ok
+    reasons = {u["village_code"]: u["reason"]["code"] for u in gone.plan["unscheduled"]}
+    assert [reasons[c] for c in stop["serves"]] == ["removed"] * 3
+    assert gone.plan["summary"]["villages_covered"] == 0

@@ -17,6 +17,7 @@ from typing import Any
 from planner.instance import Instance
 from planner.instance_io import instance_from_dict
 from planner.plan import PlanRoutes, check_plan
+from web.services.covering_edits import covered_villages, mark_covered, stop_serves
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -103,6 +104,8 @@ def _village_name(instance: Instance, visit_id: str) -> str:
     name = str(info.get("desa") or code)
     if visit is not None and visit.chunks > 1:
         name += f" (bagian {visit.chunk}/{visit.chunks})"
+    if visit is not None and len(visit.serves) > 1:  # a covering stop (issue 19)
+        name += f" (titik bersama {len(visit.serves)} desa)"
     return f"Desa {name}"
 
 
@@ -130,6 +133,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "{v}: {x} disematkan ke hari-tim ini tetapi tidak ada di rutenya."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) is not in the instance"),
      "{v}: {x} tidak dikenal dalam rencana ini."),
+    (re.compile(r"^visit (?P<x>\S+) and visit (?P<y>\S+) both claim .*served twice"),
+     "{x} dan {y} melayani desa yang sama: satu desa dilayani sekali dalam seminggu "
+     "(keluarkan salah satunya dulu)."),
 )
 
 
@@ -311,7 +317,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
                 "chunk": visit.chunk, "chunks": visit.chunks,
                 "pinned": visit.visit_id in pinned, "lon": loc.lon, "lat": loc.lat,
                 "priority_id": old.get("priority_id", ""),
-                "priority_en": old.get("priority_en", "")})
+                "priority_en": old.get("priority_en", ""),
+                **stop_serves(visit, names if isinstance(names, Mapping) else {})})
             prev = visit.location
         routes.append({
             "vehicle_id": veh.vehicle_id, "team_id": veh.team_id,
@@ -333,7 +340,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
                                     v.demand for v in instance.visits if v.village_code == code),
                                 "weight": None, "reason": dict(REMOVED_REASON)})
             listed.add(code)
-    unscheduled.sort(key=lambda u: str(u["village_code"]))
+    unscheduled = mark_covered(unscheduled, routes,
+                               names if isinstance(names, Mapping) else {}, REMOVED_REASON)
     result = dict(plan)
     result["routes"] = routes
     result["unscheduled"] = unscheduled
@@ -353,11 +361,20 @@ def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], r
     summary.update({
         "team_days": len(routes), "team_days_used": sum(1 for r in routes if r["stops"]),
         "stops": len(stops), "villages_visited": len({s["village_code"] for s in stops}),
-        "villages_unscheduled": len(unscheduled), "expected_recordings": recordings,
+        "villages_unscheduled": sum(1 for u in unscheduled
+                                    if u.get("reason", {}).get("code") != "covered"),
+        "villages_covered": len(covered_villages(routes)),
+        "expected_recordings": recordings,
         "prize": report.prize, "travel_s": report.travel_s, "distance_m": report.distance_m})
+    # people from each village, wherever its stop is (a covering stop serves several)
+    people: dict[str, int] = {}
+    for s in stops:
+        for code, n in zip(s.get("serves") or [s["village_code"]],
+                           s.get("served") or [s["expected_recordings"]], strict=False):
+            people[code] = people.get(code, 0) + int(n)
     for flag in ("remote", "border", "island"):
         flagged = {code for code, f in flags.items() if f.get(flag)}
-        rec = sum(s["expected_recordings"] for s in stops if s["village_code"] in flagged)
-        summary[f"{flag}_villages_visited"] = len({s["village_code"] for s in stops} & flagged)
+        rec = sum(n for code, n in people.items() if code in flagged)
+        summary[f"{flag}_villages_visited"] = len(set(people) & flagged)
         summary[f"{flag}_recordings_share"] = round(rec / recordings, 4) if recordings else 0.0
     return summary
