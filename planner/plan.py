@@ -445,6 +445,11 @@ def plan_summary_text(plan: Plan) -> str:
             chunk = f" (bagian {s.chunk}/{s.chunks})" if s.chunks > 1 else ""
             lines.append(f"   {s.sequence}. {_clock(s.arrival_s)} {s.desa or s.village_code}"
                          f"{chunk}, Kec. {s.kecamatan}: {_id_number(s.expected_recordings)} orang")
+            if len(s.serves) > 1:  # a covering stop: who else is invited, and how many
+                names = [*s.serves_desa, *[""] * len(s.serves)]
+                lines.append("      juga warga " + ", ".join(
+                    f"Desa {names[j] or s.serves[j]} ({_id_number(s.served[j])})"
+                    for j in range(1, len(s.serves))))
     sm = plan.summary
     lines += ["", f"Total: {_id_number(sm['stops'])} kunjungan di "
               f"{_id_number(sm['villages_visited'])} desa, "
@@ -452,6 +457,9 @@ def plan_summary_text(plan: Plan) -> str:
               f"{sm['travel_s'] // 3600} jam {sm['travel_s'] % 3600 // 60} menit, "
               f"{_id_number(round(sm['distance_m'] / 1000))} km; hari-tim terpakai "
               f"{sm['team_days_used']}/{sm['team_days']}"]
+    if sm.get("villages_covered"):
+        lines.append(f"  {_id_number(sm['villages_covered'])} desa lain dilayani dari titik di "
+                     "desa tetangga / villages served from a neighbour's stop")
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "

@@ -16,7 +16,7 @@ from planner.idle import idle_day_misses
 from planner.instance import Instance, Location, Vehicle, Visit
 from planner.instance_io import instance_from_dict, instance_to_dict
 from planner.params import CoveringParams, PlanningParams, load_params
-from planner.plan import decode_plan, plan_to_dict
+from planner.plan import decode_plan, plan_summary_text, plan_to_dict
 from planner.problem import Pin, build_problem
 from planner.solver import solve
 from planner.solver.insertion import insert_greedy
@@ -283,6 +283,9 @@ def test_plan_differs_because_one_stop_serves_the_neighbours() -> None:
     (jstop,) = [s for r in data["routes"] for s in r["stops"]]
     assert jstop["serves"] == list(stop.serves)
     assert jstop["served"] == list(stop.served)
+    text = plan_summary_text(on)
+    assert f"juga warga Desa {stop.serves_desa[1]} ({stop.served[1]})" in text
+    assert "2 desa lain dilayani dari titik di desa tetangga" in text
     # nobody waits who is served: no idle-day miss counts a covered village as waiting
     assert idle_day_misses(built, sol.routes, setup_s=1800) == []
 
