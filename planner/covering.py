@@ -10,8 +10,8 @@ travel matrix (``[covering] distance``).  A neighbour at distance ``d`` sends
 ``floor(expected × share(d))`` people, ``share(d) = 1 − (1 − turnout_at_reach) × d / reach``:
 everyone at the venue itself, ``turnout_at_reach`` (default half) of them at the reach.
 
-Two candidates per venue at most (its nearest neighbour alone, and all of them up to
-``max_neighbours``), trimmed from the farthest until some team-day can record them all in a
+Two candidates per venue at most (its nearest neighbour alone unless ``nearest_pair`` is
+off, and all of them up to ``max_neighbours``), trimmed from the farthest until some team-day can record them all in a
 day, so the instance grows by at most twice the villages.  The solver chooses: a covering
 visit and the own visit of every village it serves share ``Visit.exclusive`` keys, so no
 village is served twice in a week.
@@ -98,7 +98,7 @@ def covering_visits(venues: Sequence[VenueFacts], scores: Mapping[str, VillageSc
         # the largest set some team-day can record in a day, trimmed from the farthest
         while served and venue.demand + sum(n for _, n in served) > best:
             served.pop()
-        sets = {len(served), 1} if served else set()
+        sets = ({len(served), 1} if params.nearest_pair else {len(served)}) if served else set()
         for size in sorted(sets):
             out.append(_cover(venue, served[:size], scores, setup_s, n_vehicles))
     return out

@@ -148,6 +148,9 @@ class CoveringParams:
     turnout_at_reach: float = 0.5
     #: Most neighbours one stop serves (keeps the candidate count bounded).
     max_neighbours: int = 4
+    #: Besides the stop serving all its neighbours, also offer the venue with only its nearest
+    #: neighbour (two candidates per venue instead of one).
+    nearest_pair: bool = True
 
     def reach_for(self, regency: str) -> float:
         """The reach (m) in ``regency``."""
