@@ -13,8 +13,8 @@ everyone at the venue itself, ``turnout_at_reach`` (default half) of them at the
 Two candidates per venue at most (its nearest neighbour alone unless ``nearest_pair`` is
 off, and all of them up to ``max_neighbours``), trimmed from the farthest until some
 team-day can record them all in a day, so the instance grows by at most twice the villages.
-The solver chooses: a covering visit and the own visit of every village it serves share ``Visit.exclusive`` keys, so no
-village is served twice in a week.
+The solver chooses: a covering visit and the own visit of every village it serves share
+``Visit.exclusive`` keys, so no village is served twice in a week.
 """
 
 from __future__ import annotations
