@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from planner.checking import check_routes
-from planner.covering import cover_visit_id, neighbour_share
+from planner.covering import cover_visit_id, neighbour_share, split_recorded
 from planner.errors import ParameterError
 from planner.idle import idle_day_misses
 from planner.instance import Instance, Location, Vehicle, Visit
@@ -296,3 +296,49 @@ def test_without_covers_each_stop_serves_its_own_village() -> None:
     for s in (s for r in off.routes for s in r.stops):
         assert s.serves == (s.village_code,)
         assert s.served == (s.expected_recordings,)
+
+
+def test_nearest_pair_switch_halves_the_candidates() -> None:
+    """``nearest_pair = false`` offers only the stop serving all its neighbours."""
+    ids = {v.visit_id for v in _covers(_build(_cluster(), params=_params(nearest_pair=False)))}
+    assert ids == {cover_visit_id(code, 2) for code in (A, B, C)}
+
+
+def test_split_recorded_by_largest_remainder_venue_first() -> None:
+    """One count for a covering stop is shared in proportion to the people expected."""
+    assert split_recorded(45, [30, 20, 10]) == [23, 15, 7]
+    assert split_recorded(60, [30, 20, 10]) == [30, 20, 10]
+    assert split_recorded(1, [10, 10]) == [1, 0]
+    assert split_recorded(5, [0, 0]) == [5, 0]
+    assert sum(split_recorded(97, [13, 7, 29, 3])) == 97
+
+
+def test_simulation_records_each_served_village() -> None:
+    """A covering stop in the simulation lowers each served village's backlog separately."""
+    from planner.dataset import load_dataset_from_folder
+    from planner.simulation import SimulationConfig, simulate
+    from planner.solution import Solution, SolveStatus
+
+    dataset = load_dataset_from_folder("sample_data")
+    chosen: list[Visit] = []
+
+    def one_cover(instance, *, time_limit_s, seed, solution_limit=None, **_):
+        routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
+        for i, v in enumerate(instance.visits):
+            if len(v.serves) > 1:
+                k = (v.allowed_vehicles or (0,))[0]
+                routes[k] = (i,)
+                if check_routes(instance, routes).ok:
+                    chosen.append(v)
+                    break
+                routes[k] = ()
+        return Solution(tuple(routes), SolveStatus.FEASIBLE)
+
+    result = simulate(dataset, PlanningParams(), regencies=["36.90"],
+                      config=SimulationConfig(weeks=1, seed=3), solve_fn=one_cover)
+    (cover,) = chosen
+    outcomes = {v.village_code: v for v in result.visits if v.policy == "planner"}
+    assert set(outcomes) == {code for code, _ in cover.serves}
+    for code, people in cover.serves:
+        assert outcomes[code].planned == people
+        assert 0 <= outcomes[code].recorded <= people
