@@ -342,3 +342,24 @@ def test_simulation_records_each_served_village() -> None:
     for code, people in cover.serves:
         assert outcomes[code].planned == people
         assert 0 <= outcomes[code].recorded <= people
+
+
+def test_whatsapp_text_and_route_sheet_invite_the_neighbours() -> None:
+    """The day's WhatsApp text and the printed route sheet say who is invited where."""
+    import io
+    import re
+
+    import pypdf
+
+    from planner.exports import route_sheet_pdf, whatsapp_text
+
+    _, _, plan = _plan(PlanningParams())
+    (stop,) = [s for r in plan.routes for s in r.stops]
+    invite = (f"Warga Desa {stop.serves_desa[0]}, {stop.serves_desa[1]} dan "
+              f"{stop.serves_desa[2]} diundang ke Kantor Desa {stop.serves_desa[0]}")
+    text = whatsapp_text(plan, "a", MONDAY)
+    assert invite in text
+    assert f"{stop.serves_desa[1]} {stop.served[1]}" in text
+    reader = pypdf.PdfReader(io.BytesIO(route_sheet_pdf(plan, "a")))
+    flat = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert re.sub(r"\s+", "", invite) in flat

@@ -24,8 +24,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as RLTableStyle
 
+from planner.covering import stop_invitation
 from planner.exports._common import chunk_text, clock, day_text, stop_label, team_name, team_routes
-from planner.plan import Plan, Route
+from planner.plan import Plan, Route, Stop
 
 _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
 DEFAULT_FONT = _FONT_DIR / "Vera.ttf"
@@ -74,12 +75,19 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
+def _invited(stop: Stop) -> str:
+    """A covering stop's invitation, after the village's name on the sheet."""
+    invite = stop_invitation(stop.serves, stop.serves_desa)
+    return f" — {invite}" if invite else ""
+
+
 def _day_table(route: Route, cell: Callable[[str, str], Paragraph], regular: str,
                bold: str) -> Table:
     rows: list[list[Any]] = [[cell(h, "head") for h in HEADER]]
     for s in route.stops:
         rows.append([str(s.sequence), clock(s.arrival_s), clock(s.departure_s),
-                     cell(stop_label(s) + chunk_text(s), "cell"), cell(s.kecamatan, "cell"),
+                     cell(stop_label(s) + chunk_text(s) + _invited(s), "cell"),
+                     cell(s.kecamatan, "cell"),
                      str(s.expected_recordings), "", ""])
     rows.append(["", "", "", cell("Jumlah", "head"), "", str(route.expected_recordings), "",
                  ""])
