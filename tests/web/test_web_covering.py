@@ -42,7 +42,7 @@ def _covering_plan(app, world) -> dict:
         version = store_draft(regency_code=OWN, week_start=monday, plan=plan,
                               instance_id=None, created_by_id=None)
         publish(version.id)
-        return {"today": today.isoformat(), "visit_id": stop["visit_id"],
+        return {"today": today.isoformat(), "visit_id": stop["visit_id"], "version": version.id,
                 "codes": stop["serves"], "venue": first.name,
                 "before": [_backlog(c) for c in stop["serves"]]}
 
@@ -130,3 +130,12 @@ def test_edits_keep_covered_villages_and_refuse_serving_one_twice():
     reasons = {u["village_code"]: u["reason"]["code"] for u in gone.plan["unscheduled"]}
     assert [reasons[c] for c in stop["serves"]] == ["removed"] * 3
     assert gone.plan["summary"]["villages_covered"] == 0
+
+
+def test_review_page_shows_who_a_stop_also_serves(app, world):
+    """The coordinator's review lists the villages a covering stop also serves."""
+    facts = _covering_plan(app, world)
+    client = app.test_client()
+    assert login(client, "koordinator").status_code == 302
+    page = client.get(f"/kabupaten/{OWN}/rencana/{facts['version']}").get_data(as_text=True)
+    assert "juga melayani: Sukamaju (20), Tanjung Jaya (10)" in page
