@@ -10,9 +10,10 @@ travel matrix (``[covering] distance``).  A neighbour at distance ``d`` sends
 ``floor(expected × share(d))`` people, ``share(d) = 1 − (1 − turnout_at_reach) × d / reach``:
 everyone at the venue itself, ``turnout_at_reach`` (default half) of them at the reach.
 
-Two candidates per venue at most (its nearest neighbour alone unless ``nearest_pair`` is
-off, and all of them up to ``max_neighbours``), trimmed from the farthest until some
-team-day can record them all in a day, so the instance grows by at most twice the villages.
+One candidate per venue: all its neighbours up to ``max_neighbours``, nearest first, trimmed
+from the farthest until some team-day can record them all in a day (with ``nearest_pair``
+also the venue with its nearest neighbour alone), so the instance grows by at most the
+number of single-visit villages (twice that with ``nearest_pair``).
 The solver chooses: a covering visit and the own visit of every village it serves share
 ``Visit.exclusive`` keys, so no village is served twice in a week.
 """

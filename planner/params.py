@@ -149,8 +149,10 @@ class CoveringParams:
     #: Most neighbours one stop serves (keeps the candidate count bounded).
     max_neighbours: int = 4
     #: Besides the stop serving all its neighbours, also offer the venue with only its nearest
-    #: neighbour (two candidates per venue instead of one).
-    nearest_pair: bool = True
+    #: neighbour (two candidates per venue instead of one).  Off by default: on Pandeglang it
+    #: made each OR-Tools round ~4x as slow as without covering (1.8x with one candidate) for
+    #: no clear gain (docs/benchmarks.md).
+    nearest_pair: bool = False
 
     def reach_for(self, regency: str) -> float:
         """The reach (m) in ``regency``."""

@@ -145,8 +145,11 @@ def test_neighbour_share_falls_with_distance() -> None:
 
 
 def test_covers_serve_neighbours_within_reach_own_first() -> None:
-    """Each venue gets a cover of its nearest neighbour and one of all within 3 km."""
-    built = _build(_cluster())
+    """Each venue gets a cover of all its neighbours within 3 km, and with ``nearest_pair``
+    one of its nearest neighbour alone."""
+    assert {v.visit_id for v in _covers(_build(_cluster()))} == {
+        cover_visit_id(code, 2) for code in (A, B, C)}
+    built = _build(_cluster(), params=_params(nearest_pair=True))
     covers = {v.visit_id: v for v in _covers(built)}
     # the middle village reaches both ends (1.1 km); an end reaches the middle and the far end
     assert set(covers) == {cover_visit_id(code, n) for code in (A, B, C) for n in (1, 2)}
@@ -230,7 +233,7 @@ def test_covering_params_from_toml(tmp_path) -> None:
 
 def test_pinned_own_visit_drops_the_covers_that_would_serve_it() -> None:
     """A published stop of A keeps A's own visit; no cover serving A is offered."""
-    built = _build(_cluster(), pins=[Pin(A, "a", MONDAY)])
+    built = _build(_cluster(), pins=[Pin(A, "a", MONDAY)], params=_params(nearest_pair=True))
     assert all(A not in v.exclusive for v in _covers(built))
     assert cover_visit_id(C, 1) in {v.visit_id for v in _covers(built)}  # C with B
 
@@ -298,10 +301,10 @@ def test_without_covers_each_stop_serves_its_own_village() -> None:
         assert s.served == (s.expected_recordings,)
 
 
-def test_nearest_pair_switch_halves_the_candidates() -> None:
-    """``nearest_pair = false`` offers only the stop serving all its neighbours."""
-    ids = {v.visit_id for v in _covers(_build(_cluster(), params=_params(nearest_pair=False)))}
-    assert ids == {cover_visit_id(code, 2) for code in (A, B, C)}
+def test_nearest_pair_switch_doubles_the_candidates() -> None:
+    """``nearest_pair = true`` also offers each venue with its nearest neighbour alone."""
+    ids = {v.visit_id for v in _covers(_build(_cluster(), params=_params(nearest_pair=True)))}
+    assert ids == {cover_visit_id(code, n) for code in (A, B, C) for n in (1, 2)}
 
 
 def test_split_recorded_by_largest_remainder_venue_first() -> None:
