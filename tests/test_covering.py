@@ -124,9 +124,16 @@ def test_solve_picks_the_cover_when_it_pays() -> None:
 
 def test_instance_json_keeps_exclusive_and_serves() -> None:
     """The instance JSON round-trips the covering fields; plain visits write none."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
     inst = _tiny()
     data = instance_to_dict(inst)
     assert data["visits"][2]["serves"] == [["a", 3], ["b", 2]]
+    schema = Path(__file__).resolve().parent.parent / "planner" / "schemas"
+    jsonschema.validate(data, json.loads((schema / "instance.schema.json").read_text()))
     back = instance_from_dict(data)
     assert back.visits == inst.visits
     plain = replace(inst, visits=(Visit("x", 1, 1, 1, 1, "x"),))
@@ -283,6 +290,13 @@ def test_plan_differs_because_one_stop_serves_the_neighbours() -> None:
         assert why.text_id.startswith(f"Dilayani dari titik di Desa {stop.desa}")
         assert covered[code].expected_recordings == people
     data = plan_to_dict(on)
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = Path(__file__).resolve().parent.parent / "planner" / "schemas" / "plan.schema.json"
+    jsonschema.validate(data, json.loads(schema.read_text()))
     (jstop,) = [s for r in data["routes"] for s in r["stops"]]
     assert jstop["serves"] == list(stop.serves)
     assert jstop["served"] == list(stop.served)
