@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -32,6 +35,7 @@ from tests.factories import (
 )
 
 MONDAY = date(2026, 11, 30)
+SCHEMAS = Path(__file__).resolve().parent.parent / "planner" / "schemas"
 A, B, C = "36.90.01.2001", "36.90.01.2002", "36.90.01.2003"
 
 
@@ -124,16 +128,10 @@ def test_solve_picks_the_cover_when_it_pays() -> None:
 
 def test_instance_json_keeps_exclusive_and_serves() -> None:
     """The instance JSON round-trips the covering fields; plain visits write none."""
-    import json
-    from pathlib import Path
-
-    import jsonschema
-
     inst = _tiny()
     data = instance_to_dict(inst)
     assert data["visits"][2]["serves"] == [["a", 3], ["b", 2]]
-    schema = Path(__file__).resolve().parent.parent / "planner" / "schemas"
-    jsonschema.validate(data, json.loads((schema / "instance.schema.json").read_text()))
+    jsonschema.validate(data, json.loads((SCHEMAS / "instance.schema.json").read_text()))
     back = instance_from_dict(data)
     assert back.visits == inst.visits
     plain = replace(inst, visits=(Visit("x", 1, 1, 1, 1, "x"),))
@@ -290,13 +288,7 @@ def test_plan_differs_because_one_stop_serves_the_neighbours() -> None:
         assert why.text_id.startswith(f"Dilayani dari titik di Desa {stop.desa}")
         assert covered[code].expected_recordings == people
     data = plan_to_dict(on)
-    import json
-    from pathlib import Path
-
-    import jsonschema
-
-    schema = Path(__file__).resolve().parent.parent / "planner" / "schemas" / "plan.schema.json"
-    jsonschema.validate(data, json.loads(schema.read_text()))
+    jsonschema.validate(data, json.loads((SCHEMAS / "plan.schema.json").read_text()))
     (jstop,) = [s for r in data["routes"] for s in r["stops"]]
     assert jstop["serves"] == list(stop.serves)
     assert jstop["served"] == list(stop.served)
