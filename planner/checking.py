@@ -248,7 +248,8 @@ def check_routes(instance: Instance, routes: Sequence[Sequence[int]], *,
     Rules: one route per vehicle; each visit at most once and only on a vehicle allowed to
     make it; every pinned visit on its pinned vehicle; demand within capacity; service starts
     within the visit's window; back by the shift's end; at most one visit of a group per
-    vehicle.  ``times`` (claimed ``(arrival_s, departure_s)`` per stop) are checked against the
+    vehicle; no two visits of the plan share an ``exclusive`` key.  ``times`` (claimed
+    ``(arrival_s, departure_s)`` per stop) are checked against the
     matrix when given.  ``ends`` (one location per vehicle; default each vehicle's
     ``end_location``) are the chosen night places of tour days: each within the day's
     night options, the next day starting there, the last day back at its end location, no
@@ -296,6 +297,14 @@ def check_routes(instance: Instance, routes: Sequence[Sequence[int]], *,
                        f"{visit.visit_id} is missing from its route")
     if instance.budget_rp is not None and cost > instance.budget_rp:
         out.append(f"the plan costs Rp {cost}, over the budget of Rp {instance.budget_rp}")
+    claims: dict[str, int] = {}
+    for idx in sorted(where):
+        for key in instance.visits[idx].exclusive:
+            first = claims.setdefault(key, idx)
+            if first != idx:
+                out.append(f"visit {instance.visits[idx].visit_id} and visit "
+                           f"{instance.visits[first].visit_id} both claim {key!r} "
+                           "(a village served twice)")
     prize = sum(instance.visits[i].prize for i in where)
     return CheckReport(not out, tuple(out), prize, travel, distance, tuple(schedules), cost,
                        nights, tuple(stops))

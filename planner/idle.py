@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from planner.covering import served_by
 from planner.problem import MIN_SHARE, BuiltProblem
 
 #: The fewest people a one-stop day must record to count as a day's work.
@@ -31,7 +32,8 @@ def one_stop_fits(built: BuiltProblem, vehicle: int, village_code: str, setup_s:
     """People the team-day could record at the village on a one-stop day (0: it cannot)."""
     inst = built.instance
     veh = inst.vehicles[vehicle]
-    loc = next((v.location for v in inst.visits if v.village_code == village_code), None)
+    loc = next((v.location for v in inst.visits
+                if v.village_code == village_code and not v.serves), None)
     if loc is None:
         return 0
     if bool(built.villages.loc[village_code, "island"]) and not veh.boat_capable:
@@ -51,12 +53,13 @@ def idle_day_misses(built: BuiltProblem, routes: Sequence[Sequence[int]], setup_
                     min_people: int = MIN_PEOPLE) -> list[IdleMiss]:
     """Every (empty team-day, waiting village) pair that breaks the invariant.
 
-    A village *waits* when none of its visits is on a route; villages left out before
+    A village *waits* when none of its visits is on a route and no covering stop on a route
+    serves it; villages left out before
     solving (no team can reach them in a day, no backlog, data problems) are not counted:
     :mod:`planner.problem` keeps out only what no team-day can serve.
     """
     inst = built.instance
-    visited = {inst.visits[i].village_code for r in routes for i in r}
+    visited = {code for r in routes for i in r for code, _ in served_by(inst.visits[i])}
     waiting = sorted({v.village_code for v in inst.visits
                       if v.village_code is not None and v.village_code not in visited})
     misses = []

@@ -59,6 +59,13 @@ class Visit:
     group: str | None = None
     chunk: int = 1
     chunks: int = 1
+    #: Keys this visit claims for the whole plan: two visits sharing a key are never both
+    #: made (a covering stop and the own visit of a village it serves; see
+    #: :mod:`planner.covering`).  Empty = no such conflict.
+    exclusive: tuple[str, ...] = ()
+    #: The villages whose residents this visit records and how many from each, the stop's
+    #: own village first (``((code, people), ...)``); empty = only ``village_code``.
+    serves: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,18 @@ class Instance:
             arr = np.array(getattr(self, name), dtype=np.int64, copy=True)
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+
+    def conflicts(self) -> list[list[int]]:
+        """For each visit, the other visits that share an ``exclusive`` key with it."""
+        by_key: dict[str, list[int]] = {}
+        for i, v in enumerate(self.visits):
+            for key in v.exclusive:
+                by_key.setdefault(key, []).append(i)
+        out: list[set[int]] = [set() for _ in self.visits]
+        for members in by_key.values():
+            for i in members:
+                out[i].update(members)
+        return [sorted(c - {i}) for i, c in enumerate(out)]
 
     def service_time_s(self, visit: int, vehicle: int) -> int:
         """Seconds spent at ``visit`` when ``vehicle`` makes it (set-up + recording)."""

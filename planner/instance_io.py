@@ -46,6 +46,9 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
                 "group": v.group,
                 "chunk": v.chunk,
                 "chunks": v.chunks,
+                # covering stops only (issue 19): absent keeps older instance files as they were
+                **({"exclusive": list(v.exclusive)} if v.exclusive else {}),
+                **({"serves": [[code, n] for code, n in v.serves]} if v.serves else {}),
             }
             for v in inst.visits
         ],
@@ -284,11 +287,34 @@ def _visit(c: _Checker, raw: Any, path: str, n_loc: int, n_veh: int) -> Visit | 
             window = (raw_window[0], raw_window[1])
     if chunk is not None and chunks is not None and chunk > chunks:
         c.fail(f"{path}chunk", "nomor bagian melebihi jumlah bagian", "chunk exceeds chunks")
+    exclusive, serves = _covering_fields(c, d, path)
     if (len(c.problems) > before or ident is None or loc is None or prize is None
             or service is None or demand is None or chunk is None or chunks is None):
         return None
     return Visit(ident, loc, prize, service, demand, village, allowed, pinned, window, group,
-                 chunk, chunks)
+                 chunk, chunks, exclusive, serves)
+
+
+def _covering_fields(c: _Checker, d: dict[str, Any], path: str
+                     ) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """A visit's optional ``exclusive`` keys and ``serves`` pairs (covering stops)."""
+    raw_ex = d.get("exclusive", [])
+    exclusive: tuple[str, ...] = ()
+    if not isinstance(raw_ex, list) or not all(isinstance(x, str) for x in raw_ex):
+        c.fail(f"{path}exclusive", "harus daftar teks", "must be a list of strings")
+    else:
+        exclusive = tuple(raw_ex)
+    raw_sv = d.get("serves", [])
+    serves: tuple[tuple[str, int], ...] = ()
+    if not isinstance(raw_sv, list) or not all(
+            isinstance(x, list) and len(x) == 2 and isinstance(x[0], str)
+            and isinstance(x[1], int) and not isinstance(x[1], bool) and x[1] >= 0
+            for x in raw_sv):
+        c.fail(f"{path}serves", "harus daftar [kode desa, jumlah orang]",
+               "must be a list of [village code, people]")
+    else:
+        serves = tuple((str(x[0]), int(x[1])) for x in raw_sv)
+    return exclusive, serves
 
 
 def write_instance(inst: Instance, path: str | Path) -> None:

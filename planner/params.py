@@ -205,6 +205,39 @@ class RemedyParams:
     max_extra_shift_min: int = 180
 
 
+#: How the distance from a neighbour to a covering stop is measured.
+COVERING_DISTANCES = ("straight", "road")
+
+
+@dataclass(frozen=True)
+class CoveringParams:
+    """Covering stops: one venue serves its neighbours too (see ``planner/covering.py``)."""
+
+    #: ``false`` plans one stop per village, as before issue 19.
+    enabled: bool = True
+    #: Farthest a neighbour's stop point may be from the venue (m).
+    reach_m: float = 3000.0
+    #: ``reach_m`` per regency code (``"36.02" = 5000``); others use ``reach_m``.
+    reach_m_by_regency: dict[str, float] = field(default_factory=dict)
+    #: ``straight`` (great circle between stop points) or ``road`` (the travel matrix's
+    #: distance: the road network when one is given, else the estimate).
+    distance: str = "straight"
+    #: Share of a neighbour's expected people who come when it lies at the reach; the share
+    #: falls linearly from 1 at the venue to this at the reach.
+    turnout_at_reach: float = 0.5
+    #: Most neighbours one stop serves (keeps the candidate count bounded).
+    max_neighbours: int = 4
+    #: Besides the stop serving all its neighbours, also offer the venue with only its nearest
+    #: neighbour (two candidates per venue instead of one).  Off by default: on Pandeglang it
+    #: made each OR-Tools round ~4x as slow as without covering (1.8x with one candidate) for
+    #: no clear gain (docs/benchmarks.md).
+    nearest_pair: bool = False
+
+    def reach_for(self, regency: str) -> float:
+        """The reach (m) in ``regency``."""
+        return float(self.reach_m_by_regency.get(regency, self.reach_m))
+
+
 @dataclass(frozen=True)
 class PlanningParams:
     """All parameters of a planning run."""
@@ -218,6 +251,7 @@ class PlanningParams:
     turnout: TurnoutModelParams = field(default_factory=TurnoutModelParams)
     remedies: RemedyParams = field(default_factory=RemedyParams)
     trips: TripParams = field(default_factory=TripParams)
+    covering: CoveringParams = field(default_factory=CoveringParams)
 
 
 def _hhmm_ok(text: str) -> bool:
@@ -310,6 +344,22 @@ def validate_params(params: PlanningParams, *, source: str = "parameter") -> Pla
     if not sh.workdays or any(d not in range(1, 8) for d in sh.workdays):
         bad.append(("shift.workdays", "hari kerja harus angka 1 (Senin) sampai 7 (Minggu)",
                     "workdays must be numbers 1 (Monday) to 7 (Sunday)"))
+    cv = params.covering
+    reaches = {"covering.reach_m": cv.reach_m}
+    reaches.update({f"covering.reach_m_by_regency.{k}": v
+                    for k, v in cv.reach_m_by_regency.items()})
+    for name, reach in reaches.items():
+        if isinstance(reach, bool) or not isinstance(reach, int | float) or reach < 0:
+            bad.append((name, "jangkauan harus angka 0 atau lebih (meter)",
+                        "reach must be a number, 0 or more (metres)"))
+    if cv.distance not in COVERING_DISTANCES:
+        bad.append(("covering.distance", f"pilih salah satu: {', '.join(COVERING_DISTANCES)}",
+                    f"choose one of: {', '.join(COVERING_DISTANCES)}"))
+    if not 0.0 <= cv.turnout_at_reach <= 1.0:
+        bad.append(("covering.turnout_at_reach", "harus antara 0 dan 1",
+                    "must be between 0 and 1"))
+    if cv.max_neighbours < 0:
+        bad.append(("covering.max_neighbours", "tidak boleh negatif", "must not be negative"))
     so = params.solver
     if not so.time_limit_s > 0:
         bad.append(("solver.time_limit_s", "batas waktu harus lebih dari 0",

@@ -17,11 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from planner import parts
 from planner.checking import CheckReport, check_routes
+from planner.covering import served_by
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.numbers import format_number
 from planner.params import PlanningParams
-from planner.reasons import REASON_TEXTS, Reason, budget_reason, is_waiting, trip_reason
+from planner.reasons import (
+    REASON_TEXTS,
+    Reason,
+    budget_reason,
+    covered_reason,
+    is_waiting,
+    trip_reason,
+)
 from planner.solution import Solution
 from planner.trips import day_costs, fit_to_budget, team_bases
 
@@ -64,6 +72,12 @@ class Stop:
     #: ``{"mode": "boat", "harbour": ..., "crossing_s": ..., "crossing_min": ...,
     #: "crossings": [...]}`` (see :func:`leg_info`); ``None`` in plans that do not say.
     leg: dict[str, Any] | None = None
+    #: Villages whose residents this stop records, its own first (a covering stop invites
+    #: its neighbours too), and the expected people from each (aligned with ``serves``).
+    serves: tuple[str, ...] = ()
+    served: tuple[int, ...] = ()
+    #: Names of the ``serves`` villages (for invitations: "warga Desa A, B dan C").
+    serves_desa: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,7 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
             score = built.scores.get(visit.village_code or "") if built else None
             expected = (built.expected_by_visit.get(visit.visit_id, visit.demand)
                         if built is not None else visit.demand)
+            pairs = served_by(visit)
             stops.append(Stop(
                 sequence=seq, visit_id=visit.visit_id, village_code=visit.village_code,
                 desa=str(info.get("desa", "")), kecamatan=str(info.get("kecamatan", "")),
@@ -181,7 +196,9 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                 lon=loc.lon, lat=loc.lat,
                 priority_id=score.explain_id() if score else "",
                 priority_en=score.explain_en() if score else "", capacity=visit.demand,
-                leg=leg_info(built, prev_loc, visit.location)))
+                leg=leg_info(built, prev_loc, visit.location),
+                serves=tuple(c for c, _ in pairs), served=tuple(n for _, n in pairs),
+                serves_desa=tuple(str(names.get(c, {}).get("desa", "")) for c, _ in pairs)))
             prev_loc = visit.location
         team_name = veh.team_id
         if built is not None:
@@ -378,6 +395,14 @@ def _unscheduled(instance: Instance, routes: Sequence[Sequence[int]],
         code = instance.visits[idx].village_code or instance.visits[idx].visit_id
         over_budget[code] = over_budget.get(code, 0) + rp
     trip_needed = built.trip_needed if built is not None else {}
+    # villages invited to a neighbour's covering stop: code -> (venue, people)
+    covered: dict[str, tuple[str, int]] = {}
+    for r in routes:
+        for i in r:
+            venue = instance.visits[i].village_code or ""
+            for code, people in served_by(instance.visits[i])[1:]:
+                covered[code] = (venue, people)
+    covered = {k: v for k, v in covered.items() if k not in visited}
     weights = {k: s.weight for k, s in built.scores.items()} if built else {}
     expected = {k: s.expected_recordings for k, s in built.scores.items()} if built else {}
     island = ({str(k) for k in built.villages.index[built.villages["island"].astype(bool)]}
@@ -393,6 +418,13 @@ def _unscheduled(instance: Instance, routes: Sequence[Sequence[int]],
             continue
         seen.add(code)
         info = names.get(code, {})
+        if code in covered:
+            venue, people = covered[code]
+            out.append(Unscheduled(code, str(info.get("desa", "")),
+                                   str(info.get("kecamatan", "")), people, weights.get(code),
+                                   covered_reason(str(names.get(venue, {}).get("desa", "")),
+                                                  venue, people)))
+            continue
         if code in over_budget:
             why = budget_reason(over_budget[code])
         elif code in trip_needed:
@@ -425,12 +457,23 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
              unscheduled: Sequence[Unscheduled], built: BuiltProblem | None) -> dict[str, Any]:
     stops = [s for r in routes for s in r.stops]
     recordings = sum(s.expected_recordings for s in stops)
+    # people expected from each village, wherever its stop is (covering stops serve several)
+    people: dict[str, int] = {}
+    for s in stops:
+        for code, n in zip(s.serves or (s.village_code,), s.served or (s.expected_recordings,),
+                           strict=False):
+            if code is not None:
+                people[code] = people.get(code, 0) + n
+    venues = {s.village_code for s in stops}
     summary: dict[str, Any] = {
         "team_days": len(routes),
         "team_days_used": sum(1 for r in routes if r.stops),
         "stops": len(stops),
-        "villages_visited": len({s.village_code for s in stops}),
-        # villages with nothing left to record are listed with their reason, not as waiting
+        "villages_visited": len(venues),
+        # served from a neighbour's covering stop without a stop of their own
+        "villages_covered": len(set(people) - venues),
+        # villages with nothing left to record, or served from a neighbour's stop, are listed
+        # with their reason, not as waiting
         "villages_unscheduled": sum(1 for u in unscheduled if is_waiting(u.reason.code)),
         "expected_recordings": recordings,
         "prize": report.prize,
@@ -445,8 +488,8 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
             flagged = set(info.index[info[flag].astype(bool)])
             with_backlog = {k for k in flagged if k in built.scores
                             and built.scores[k].expected_recordings > 0}
-            visited = {s.village_code for s in stops} & flagged
-            rec = sum(s.expected_recordings for s in stops if s.village_code in flagged)
+            visited = set(people) & flagged
+            rec = sum(n for code, n in people.items() if code in flagged)
             summary[f"{flag}_villages_visited"] = len(visited)
             summary[f"{flag}_villages_with_backlog"] = len(with_backlog)
             summary[f"{flag}_recordings_share"] = _share(rec, recordings)
@@ -478,6 +521,14 @@ def _fields(cls: type, data: Mapping[str, Any], **defaults: Any) -> dict[str, An
     return {**defaults, **{k: v for k, v in data.items() if k in names}}
 
 
+def _stop_from_dict(data: Mapping[str, Any]) -> Stop:
+    kwargs = _fields(Stop, data)
+    for name in ("serves", "served", "serves_desa"):
+        if name in kwargs:
+            kwargs[name] = tuple(kwargs[name] or ())
+    return Stop(**kwargs)
+
+
 def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """The :class:`Plan` of a plan JSON (the inverse of :func:`plan_to_dict`).
 
@@ -487,7 +538,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """
     try:
         routes = tuple(
-            Route(**{**_fields(Route, r), "stops": tuple(Stop(**_fields(Stop, s))
+            Route(**{**_fields(Route, r), "stops": tuple(_stop_from_dict(s)
                                                           for s in r["stops"])})
             for r in data["routes"])
         unscheduled = []
@@ -654,6 +705,11 @@ def plan_summary_text(plan: Plan) -> str:
             lines.append(f"   {s.sequence}. {_clock(s.arrival_s)} {s.desa or s.village_code}"
                          f"{chunk}, Kec. {s.kecamatan}: {_id_number(s.expected_recordings)} orang"
                          + (f"; {boat}" if boat else ""))
+            if len(s.serves) > 1:  # a covering stop: who else is invited, and how many
+                names = [*s.serves_desa, *[""] * len(s.serves)]
+                lines.append("      juga warga " + ", ".join(
+                    f"Desa {names[j] or s.serves[j]} ({_id_number(s.served[j])})"
+                    for j in range(1, len(s.serves))))
         back = leg_text(r.return_leg)
         if back:
             lines.append(f"   pulang: {back}" if not r.night else f"   {back}")
@@ -675,6 +731,9 @@ def plan_summary_text(plan: Plan) -> str:
         lines.append(f"  biaya minggu ini Rp {_id_number(int(plan.costs.get('total_rp', 0)))}"
                      + (f" dari anggaran Rp {_id_number(int(budget))}" if budget is not None
                         else ""))
+    if sm.get("villages_covered"):
+        lines.append(f"  {_id_number(sm['villages_covered'])} desa lain dilayani dari titik di "
+                     "desa tetangga / villages served from a neighbour's stop")
     source = plan.travel.get("source")
     if source == "roads":
         lines.append(f"  waktu tempuh dari jaringan jalan / travel times from the road network "

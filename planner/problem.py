@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.calendar import DayOff, ExcludedDay, excluded_day_notes, team_days_off
+from planner.covering import VenueFacts, claim_own_visits, covering_visits
 from planner.crossings import CrossingLegs, crossing_matrices, regency_crossings
 from planner.errors import InfeasibleError, ParameterError, Problem
 from planner.instance import Instance, Location, Vehicle, Visit
@@ -305,6 +306,7 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
     setup = params.service.setup_s
     decay = params.scoring.chunk_decay
     boat_any = any(v.boat_capable for v in vehicles)
+    venues: list[VenueFacts] = []
     for i, row in enumerate(candidates):
         code = str(row["kode"])
         loc = len(base_ids) + i
@@ -341,6 +343,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         # the first from fewer people at a lower rate (planner/turnout_model.py)
         gains = (score.model.visit_expectations(sizes) if score.model is not None
                  else [float(d) for d in sizes])
+        if n_chunks == 1:
+            venues.append(VenueFacts(code, loc, float(row["stop_lon"]), float(row["stop_lat"]),
+                                     int(row["landmass"]), sizes[0], tuple(caps)))
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visit_id = code if n_chunks == 1 else f"{code}#{k}"
@@ -360,6 +365,9 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 time_window_s=None if window is None
                 else (window, max(v.shift_end_s for v in vehicles)),
                 chunk=k, chunks=n_chunks))
+    covers = covering_visits(venues, scores, regency=regency, params=params.covering,
+                             setup_s=setup, n_vehicles=len(vehicles), distance_m=mats.distance_m)
+    visits = claim_own_visits(visits, covers) + covers
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:
         try:
@@ -368,6 +376,11 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
             if strict_pins:
                 raise
             notes.append(f"Sematan dilepas / pin dropped: {exc}")
+    # a covering stop may not serve a village whose own visit is pinned (it would be served
+    # twice); a pinned covering stop stays
+    pinned_codes = {v.village_code for v in visits if v.pinned_vehicle is not None}
+    visits = [v for v in visits if not v.serves or v.pinned_vehicle is not None
+              or not pinned_codes & set(v.exclusive)]
     closed = {k for k, v in enumerate(vehicles)
               if closed_before is not None and v.date
               and date.fromisoformat(v.date) < closed_before}

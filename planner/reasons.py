@@ -36,6 +36,8 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
     "trip": ("Perlu perjalanan beberapa hari dengan menginap",
              "Needs a trip of several days with overnight stays"),
     "budget": ("Anggaran minggu ini tidak cukup", "This week's budget is not enough"),
+    "covered": ("Dilayani dari titik kunjungan di desa tetangga",
+                "Served from the stop in a neighbouring village"),
 }
 
 #: code -> what it would take (Indonesian, English), when it does not depend on the case.
@@ -83,7 +85,7 @@ def reason(code: str, *, detail_id: str = "", detail_en: str = "", what_id: str 
 
 
 #: Reasons of villages listed apart from the waiting ones: nothing is left to record there.
-NOT_WAITING = frozenset({"no_backlog"})
+NOT_WAITING = frozenset({"no_backlog", "covered"})
 
 
 def is_waiting(code: str) -> bool:
@@ -121,3 +123,10 @@ def budget_reason(needed_rp: int) -> Reason:
                   detail_en=f"needs Rp {needed_rp:,} more",
                   what_id=f"Tambah anggaran minggu ini Rp {_id_number(needed_rp)}",
                   what_en=f"Rp {needed_rp:,} more in this week's budget")
+
+
+def covered_reason(venue_desa: str, venue_code: str, people: int) -> Reason:
+    """``covered``: the village's residents are invited to the stop at ``venue_desa``."""
+    name = venue_desa or venue_code
+    return Reason("covered", f"Dilayani dari titik di Desa {name} (perkiraan {people} orang)",
+                  f"Served from the stop at Desa {name} (about {people} people)")

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from planner.errors import SolverError
-from planner.params import PlanningParams
+from planner.params import CoveringParams, PlanningParams
 from planner.plan import check_plan, decode_plan, plan_to_dict, read_plan_routes, write_plan
 from planner.problem import build_problem
 from planner.solution import Solution, SolveStatus
@@ -38,7 +38,9 @@ def built():
         make_village("36.90.02.2003", stop_lon=106.04, belum_rekam=0))
     return build_problem(villages, teams=teams_frame(make_team("a")), offices=offices_frame(),
                          harbours=harbours_frame(), regency=REGENCY,
-                         week_start=date(2026, 11, 30), params=PlanningParams())
+                         week_start=date(2026, 11, 30),
+                         # one visit per village: the tests below index the visits
+                         params=PlanningParams(covering=CoveringParams(enabled=False)))
 
 
 def _solution(built, first_route):

@@ -24,9 +24,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as RLTableStyle
 
+from planner.covering import stop_invitation
 from planner.exports._common import chunk_text, clock, day_text, stop_label, team_name, team_routes
 from planner.numbers import format_number
-from planner.plan import Plan, Route, leg_text
+from planner.plan import Plan, Route, Stop, leg_text
 
 _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
 DEFAULT_FONT = _FONT_DIR / "Vera.ttf"
@@ -75,14 +76,20 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
+def _invited(stop: Stop) -> str:
+    """A covering stop's invitation, after the village's name on the sheet."""
+    invite = stop_invitation(stop.serves, stop.serves_desa)
+    return f" — {invite}" if invite else ""
+
+
 def _day_table(route: Route, cell: Callable[[str, str], Paragraph], regular: str,
                bold: str) -> Table:
     rows: list[list[Any]] = [[cell(h, "head") for h in HEADER]]
     for s in route.stops:
         boat = leg_text(s.leg)
         rows.append([str(s.sequence), clock(s.arrival_s), clock(s.departure_s),
-                     cell(stop_label(s) + chunk_text(s) + (f" (naik {boat})" if boat else ""),
-                          "cell"), cell(s.kecamatan, "cell"),
+                     cell(stop_label(s) + chunk_text(s) + (f" (naik {boat})" if boat else "")
+                          + _invited(s), "cell"), cell(s.kecamatan, "cell"),
                      format_number(s.expected_recordings), "", ""])
     rows.append(["", "", "", cell("Jumlah", "head"), "",
                  format_number(route.expected_recordings), "", ""])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
+from planner.covering import stop_invitation
 from planner.exports._common import (
     chunk_text,
     clock,
@@ -41,8 +42,10 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
     """The day's route of ``team_id`` as a WhatsApp message (Indonesian, times in WIB).
 
     A bold title with team and date, one numbered line per stop (arrival and departure,
-    village, kecamatan, expected recordings) followed by its Google Maps link, and a total;
-    a boat leg gets a line before the stop it reaches (harbour and crossing time).
+    village, kecamatan, expected recordings), for a covering stop the invitation ("Warga Desa
+    A, B dan C diundang ke Kantor Desa A") with the people expected from each village,
+    followed by its Google Maps link, and a total; a boat leg gets a line before the stop it
+    reaches (harbour and crossing time).
     Raises :class:`~planner.errors.ParameterError` when the team does not work that day.
     """
     route = route_of_day(plan, team_id, day)
@@ -62,6 +65,11 @@ def whatsapp_text(plan: Plan, team_id: str, day: date | str) -> str:
         lines.append(f"{s.sequence}. {clock(s.arrival_s)}-{clock(s.departure_s)} "
                      f"{stop_label(s)}{chunk_text(s)}{kec}: perkiraan "
                      f"{format_number(s.expected_recordings)} orang")
+        invite = stop_invitation(s.serves, s.serves_desa)
+        if invite:  # a covering stop: who is invited, and how many from each village
+            each = ", ".join(f"{n or c} {format_number(p)}" for c, n, p in zip(
+                s.serves, [*s.serves_desa, *[""] * len(s.serves)], s.served, strict=False))
+            lines.append(f"   {invite} (perkiraan: {each} orang)")
         link = navigation_links(s).get("google_maps")
         if link:
             lines.append(f"   {link}")

@@ -17,6 +17,7 @@ from typing import Protocol
 import pandas as pd
 
 from planner.checking import check_routes
+from planner.covering import served_by
 from planner.dataset import Dataset
 from planner.errors import ParameterError, Problem, SolverError
 from planner.instance import Instance
@@ -208,25 +209,30 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
     bases = team_bases(inst)
     for _, k, _, idx in stops:
         visit = inst.visits[idx]
-        code = visit.village_code or visit.visit_id
-        seen[code] = seen.get(code, 0) + 1
-        before = state[code]
-        earlier = history.get(code, 0)
-        rate = field_.true_rate if field_.true_rate is not None \
-            else built.scores[code].turnout_rate
-        came, _ = draw_turnout(seed=config.seed, week=week, village_code=code,
-                               visit_number=seen[code], remaining=before,
-                               rate=visit_rate(rate, earlier, field_.repeat_decay),
-                               model=config.turnout,
-                               never_come=field_.never_come.get(code, 0))
-        recorded = recorded_at_visit(planned=visit.demand, came=came, remaining=before)
-        state[code] = before - recorded
-        history[code] = earlier + 1
         base = bases[inst.vehicles[k].team_id]
         far = int(inst.duration_s[base, visit.location]) >= FAR_MINUTES * 60
-        out.append(VisitOutcome(policy, week, built.regency, code,
-                                inst.vehicles[k].vehicle_id, seen[code], code in priority,
-                                before, visit.demand, came, recorded, earlier, far))
+        # a covering stop records each village it serves: each draws its own turnout,
+        # planned at the people expected from it (issue 19)
+        for j, (code, planned) in enumerate(served_by(visit)):
+            seen[code] = seen.get(code, 0) + 1
+            before = state[code]
+            earlier = history.get(code, 0)
+            score = built.scores[code]
+            rate = field_.true_rate if field_.true_rate is not None else score.turnout_rate
+            if j:  # neighbours come less the farther the venue: their rate falls by the
+                # same share as their planned people (see planner.covering)
+                rate *= min(1.0, planned / max(1, score.expected_recordings))
+            came, _ = draw_turnout(seed=config.seed, week=week, village_code=code,
+                                   visit_number=seen[code], remaining=before,
+                                   rate=visit_rate(rate, earlier, field_.repeat_decay),
+                                   model=config.turnout,
+                                   never_come=field_.never_come.get(code, 0))
+            recorded = recorded_at_visit(planned=planned, came=came, remaining=before)
+            state[code] = before - recorded
+            history[code] = earlier + 1
+            out.append(VisitOutcome(policy, week, built.regency, code,
+                                    inst.vehicles[k].vehicle_id, seen[code], code in priority,
+                                    before, planned, came, recorded, earlier, far))
     return out
 
 

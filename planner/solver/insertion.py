@@ -85,6 +85,9 @@ class Tables:
         #: Whether any visit has a window (else insertion skips the window arithmetic).
         self.any_window = bool(self.windowed.any())
         self.any_group = any(g is not None for g in self.group)
+        #: Per visit, the visits it may not share a plan with (``Visit.exclusive``).
+        self.conflicts = [np.array(c, dtype=np.int64) for c in inst.conflicts()]
+        self.any_conflict = any(len(c) for c in self.conflicts)
         # Per-vehicle rows, contiguous, for the compiled kernels.
         self.service_t = np.ascontiguousarray(self.service.T)
         self.allowed_t = np.ascontiguousarray(self.allowed.T)
@@ -159,7 +162,8 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     Pinned visits not yet routed go first, each at its cheapest feasible place.  ``noise``
     (with ``rng``) multiplies each score by a random factor in ``[1, 1 + noise]``, for
     diversification; ``power`` > 1 favours big prizes over cheap detours.  ``exclude`` visits
-    are left out; ``tables`` (from :class:`Tables`) saves rebuilding per-visit arrays.  Returns
+    are left out, and so is any visit sharing an ``exclusive`` key with a routed one;
+    ``tables`` (from :class:`Tables`) saves rebuilding per-visit arrays.  Returns
     the routes and whether every pinned visit is routed.
     """
     inst = instance
@@ -186,6 +190,10 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
         used.add(i)
     free = np.ones(len(inst.visits), dtype=bool)
     free[list(used)] = False
+    if t.any_conflict:
+        # a visit that shares a key with a routed one may not come in (village served twice)
+        for i in {i for r in rs for i in r.visits}:
+            free[t.conflicts[i]] = False
     cand = t.optional[free[t.optional]]
     if len(cand) == 0:
         return tuple(tuple(r.visits) for r in rs), pins_ok
@@ -198,6 +206,8 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
     where = np.empty((len(rs), len(cand)), dtype=np.int64)
     alive = np.ones(len(cand), dtype=bool)
     cols = t.slot[cand]
+    at = np.full(len(inst.visits), -1, dtype=np.int64)
+    at[cand] = np.arange(len(cand))
     for k, r in enumerate(rs):
         score, pos = t.best_insertions(inst, r, power)
         np.multiply(score[cols], factor_c, out=scaled[k])
@@ -211,6 +221,9 @@ def insert_greedy(instance: Instance, routes: Sequence[Sequence[int]], *,
         r.visits.insert(int(where[k, j]), int(cand[j]))
         r.stale = True
         alive[j] = False
+        if t.any_conflict:
+            gone = at[t.conflicts[int(cand[j])]]
+            alive[gone[gone >= 0]] = False
         score, pos = t.best_insertions(inst, r, power)
         np.multiply(score[cols], factor_c, out=scaled[k])
         where[k] = pos[cols]

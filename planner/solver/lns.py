@@ -171,6 +171,8 @@ class RuinRecreate:
             return routes
         veh = inst.vehicles[k]
         taken = {i for j, r in enumerate(routes) if j != k for i in r}
+        if self.tables.any_conflict:  # nor a visit that would serve a village twice
+            taken |= {int(c) for i in list(taken) for c in self.tables.conflicts[i]}
         far = inst.duration_s[veh.start_location, self.loc] + inst.duration_s[
             self.loc, veh.end_location]
         order = np.argsort(-(self.prize * far), kind="stable")

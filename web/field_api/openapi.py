@@ -52,6 +52,9 @@ SCHEMAS: JSON = {
         "notes": {"type": "string"}, "superseded_by_id": {"type": ["integer", "null"]},
         "active": {"type": "boolean", "description": "False once a correction superseded it"},
         "plan_version_id": {"type": ["integer", "null"]},
+        "by_village": {"type": "object", "additionalProperties": {"type": "integer"},
+                       "description": "A covering stop's count shared among the villages it "
+                                      "served, in proportion to the people expected from each"},
         "created_at": {"type": ["string", "null"]},
         "replayed": {"type": "boolean",
                      "description": "True when this key was stored before (nothing changed)"}}},

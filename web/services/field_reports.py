@@ -9,7 +9,9 @@ correction by a coordinator (:func:`settle_stop`).
 
 The village's backlog is a new :class:`BacklogCount` row with source ``laporan``: the newest
 uploaded (SIAK) count minus the people recorded in the active reports made after it.  The
-planner reads the newest row, so next week's plan starts from it.
+planner reads the newest row, so next week's plan starts from it.  A covering stop's report
+lowers the backlog of every village it served by that village's share
+(:mod:`web.services.covering_reports`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from web.models import (
     User,
     Village,
 )
+from web.services.covering_reports import COVER_LIKE, covered_recorded, report_split
 from web.services.turnout import service_params, village_type
 
 #: Source of the backlog rows written from field reports.
@@ -206,6 +209,11 @@ def submit_report(team: Team, user: User | None, data: Any) -> tuple[FieldReport
         settle_stop(report)
         db.session.flush()
         refresh_backlog(village.id)
+        for code in list(report_split(report))[1:]:  # the neighbours a covering stop served
+            neighbour = db.session.scalar(select(Village).where(
+                Village.kode == code, Village.regency_code == team.regency_code))
+            if neighbour is not None:
+                refresh_backlog(neighbour.id)
         db.session.commit()
     except IntegrityError:
         # the same key stored by a concurrent retry a moment ago: answer as a replay
@@ -276,7 +284,12 @@ def refresh_backlog(village_id: int) -> BacklogCount | None:
     reported = int(db.session.scalar(select(func.coalesce(func.sum(FieldReport.recorded), 0))
                                      .where(FieldReport.village_id == village_id,
                                             FieldReport.superseded_by_id.is_(None),
-                                            FieldReport.created_at >= base.recorded_at)) or 0)
+                                            FieldReport.created_at >= base.recorded_at,
+                                            FieldReport.visit_id.not_like(COVER_LIKE))) or 0)
+    # covering stops (issue 19): this village's share of every stop that served it
+    village = db.session.get(Village, village_id)
+    if village is not None:
+        reported += covered_recorded(village.regency_code, village.kode, base.recorded_at)
     row = BacklogCount(village_id=village_id, source=REPORT_SOURCE, wajib_ktp=base.wajib_ktp,
                        sudah_rekam=None if base.sudah_rekam is None
                        else base.sudah_rekam + min(reported, base.belum_rekam),
@@ -296,6 +309,8 @@ def report_dict(report: FieldReport) -> dict[str, Any]:
             "superseded_by_id": report.superseded_by_id,
             "active": report.superseded_by_id is None,
             "plan_version_id": report.plan_version_id,
+            # a covering stop's count shared among the villages it served (else empty)
+            "by_village": report_split(report),
             "created_at": report.created_at.isoformat() if report.created_at else None}
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from planner.covering import stop_invitation
 from planner.errors import InputError, ParameterError
 from planner.exports import navigation_links, whatsapp_text, whatsapp_url
 from planner.parts import number_parts_dict
@@ -40,6 +41,20 @@ def schedule_version(regency_code: str, today: date,
     this week until the team's last team-day of it is past, then the next week)."""
     head = lead_version(regency_code, today, team_code)
     return None if head is None else db.session.get(PlanVersion, head.id)
+
+
+def _serves(stop: dict[str, Any]) -> dict[str, Any]:
+    """A covering stop's invitation and the people expected from each village it serves."""
+    codes = list(stop.get("serves") or [])
+    names = list(stop.get("serves_desa") or [])
+    people = list(stop.get("served") or [])
+    if len(codes) < 2:
+        return {"invitation": "", "serves": []}
+    names += [""] * (len(codes) - len(names))
+    people += [0] * (len(codes) - len(people))
+    return {"invitation": stop_invitation(codes, names),
+            "serves": [{"village_code": c, "desa": n or c, "people": int(p)}
+                       for c, n, p in zip(codes, names, people, strict=True)]}
 
 
 def _day_label(day: date) -> str:
@@ -106,6 +121,7 @@ def team_schedule(team: Team, *, today: date | None = None) -> dict[str, Any]:
                 "arrival": clock(s.get("arrival_s")), "departure": clock(s.get("departure_s")),
                 "expected_recordings": s.get("expected_recordings", 0),
                 "boat": _boat(s.get("leg")),
+                **_serves(s),
                 "contact": contacts.get(village.id, "") if village else "",
                 "flags": [f for f, on in village.flags().items() if on] if village else [],
                 "links": navigation_links(stop_obj),

@@ -19,6 +19,7 @@ from planner.instance_io import instance_from_dict
 from planner.parts import number_parts_dict
 from planner.plan import PlanRoutes, check_plan, refresh_trips
 from planner.reasons import is_waiting
+from web.services.covering_edits import covered_villages, mark_covered, stop_serves
 
 ACTIONS = ("move", "remove", "add", "pin", "unpin")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -109,6 +110,8 @@ def _village_name(instance: Instance, visit_id: str,
         # on a route; the problem's number for a part still waiting
         part = (shown_parts or {}).get(visit_id, visit.chunk)
         name += f" (bagian {part}/{visit.chunks})"
+    if visit is not None and len(visit.serves) > 1:  # a covering stop (issue 19)
+        name += f" (titik bersama {len(visit.serves)} desa)"
     return f"Desa {name}"
 
 
@@ -142,6 +145,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "{v}: {x} disematkan ke hari-tim ini tetapi tidak ada di rutenya."),
     (re.compile(r"^vehicle (?P<v>\S+): visit (?P<x>\S+) is not in the instance"),
      "{v}: {x} tidak dikenal dalam rencana ini."),
+    (re.compile(r"^visit (?P<x>\S+) and visit (?P<y>\S+) both claim .*served twice"),
+     "{x} dan {y} melayani desa yang sama: satu desa dilayani sekali dalam seminggu "
+     "(keluarkan salah satunya dulu)."),
 )
 
 
@@ -323,7 +329,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
                 "chunk": visit.chunk, "chunks": visit.chunks,
                 "pinned": visit.visit_id in pinned, "lon": loc.lon, "lat": loc.lat,
                 "priority_id": old.get("priority_id", ""),
-                "priority_en": old.get("priority_en", "")})
+                "priority_en": old.get("priority_en", ""),
+                **stop_serves(visit, names if isinstance(names, Mapping) else {})})
             prev = visit.location
         routes.append({
             "vehicle_id": veh.vehicle_id, "team_id": veh.team_id,
@@ -347,7 +354,8 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
                                     v.demand for v in instance.visits if v.village_code == code),
                                 "weight": None, "reason": dict(REMOVED_REASON)})
             listed.add(code)
-    unscheduled.sort(key=lambda u: str(u["village_code"]))
+    unscheduled = mark_covered(unscheduled, routes,
+                               names if isinstance(names, Mapping) else {}, REMOVED_REASON)
     result = dict(plan)
     result["routes"] = routes
     result["unscheduled"] = unscheduled
@@ -375,11 +383,18 @@ def summarise(routes: list[dict[str, Any]], unscheduled: list[dict[str, Any]], r
         # the same count as the list of waiting villages (no_backlog ones are listed apart)
         "villages_unscheduled": sum(1 for u in unscheduled
                                     if is_waiting(str(u["reason"].get("code", "")))),
+        "villages_covered": len(covered_villages(routes)),
         "expected_recordings": recordings,
         "prize": report.prize, "travel_s": report.travel_s, "distance_m": report.distance_m})
+    # people from each village, wherever its stop is (a covering stop serves several)
+    people: dict[str, int] = {}
+    for s in stops:
+        for code, n in zip(s.get("serves") or [s["village_code"]],
+                           s.get("served") or [s["expected_recordings"]], strict=False):
+            people[code] = people.get(code, 0) + int(n)
     for flag in ("remote", "border", "island"):
         flagged = {code for code, f in flags.items() if f.get(flag)}
-        rec = sum(s["expected_recordings"] for s in stops if s["village_code"] in flagged)
-        summary[f"{flag}_villages_visited"] = len({s["village_code"] for s in stops} & flagged)
+        rec = sum(n for code, n in people.items() if code in flagged)
+        summary[f"{flag}_villages_visited"] = len(set(people) & flagged)
         summary[f"{flag}_recordings_share"] = round(rec / recordings, 4) if recordings else 0.0
     return summary
