@@ -88,7 +88,8 @@ def _reference_evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[
     if r.groups:
         ok &= ~np.array([t.group[i] in r.groups for i in cand], dtype=bool)[:, None]
     cost = (arr_next - (r.dep + dur[prev, nxt])[None, :]).astype(np.float64)
-    score = -cost if mandatory else (t.prize[cand] ** power)[:, None] / (cost + 1.0)
+    score = (-cost if mandatory
+             else (t.prize[cand] ** power)[:, None] / (np.maximum(cost, 0.0) + 1.0))
     score[~ok] = _NEG
     pos = np.argmax(score, axis=1)
     return score[np.arange(len(cand)), pos], pos
@@ -208,3 +209,21 @@ def test_best_alive_is_the_first_best_alive_score(rows: int, cols: int, seed: in
     flat = int(np.argmax(masked))
     want = -1 if masked.flat[flat] == _NEG else flat
     assert kernels.best_alive(scaled, alive) == want
+
+
+def test_insertion_survives_a_matrix_that_breaks_the_triangle_inequality() -> None:
+    """Road matrices need not be metric: inserting a visit can shorten the route (here by
+    exactly 1 s, which divided by zero before).  The visit is taken, with a finite score."""
+    from planner.instance import Location, Vehicle, Visit
+    from planner.solver.insertion import insert_greedy
+
+    dur = np.array([[0, 3, 10], [3, 0, 5], [10, 5, 0]], dtype=np.int64)
+    inst = Instance(
+        name="non-metric", locations=(Location("d", kind="depot"), Location("a"),
+                                      Location("b")),
+        visits=(Visit("a", 1, prize=5, service_s=1, demand=1),
+                Visit("b", 2, prize=5, service_s=0, demand=1, pinned_vehicle=0)),
+        vehicles=(Vehicle("v", "t", 0, 0, 0, 100),), duration_s=dur, distance_m=dur)
+    routes, pinned = insert_greedy(inst, [[1]])
+    assert pinned
+    assert sorted(routes[0]) == [0, 1]

@@ -87,7 +87,9 @@ def evaluate_route(dur: Ints, locs: Ints, dep: Ints, start: Ints, shift: Ints, c
             if delay - start[p + 1] > shift[p + 1]:
                 continue
             cost = float(arr_next - dep[p] - dur[prev, nxt])
-            s = -cost if mandatory else prize_pow[u] / (cost + 1.0)
+            # a matrix that breaks the triangle inequality (roads) can make the cost
+            # negative: count it as free, never divide by zero or by a negative number
+            s = -cost if mandatory else prize_pow[u] / (max(cost, 0.0) + 1.0)
             if s > best:
                 best = s
                 where = p

@@ -9,7 +9,7 @@ ordinary instance (each day from its chained start to its night place), which th
    changes; the best 24 get a quick plan (insertion, 2-opt of each day, insertion again).
    Sequences whose direct legs do not fit a day, with too many nights away in a row, or whose
    nights alone break the budget, are never tried.
-2. *Successive halving* (until 60 % of the time): the four best sequences get the day search
+2. *Successive halving* (until 60 % of the time): the eight best sequences get the day search
    in turns; the weaker half drops out after each turn, the survivors continue from their
    own plans.
 3. *Night moves and the incumbent*: for single-night changes of the best plan, the two days
@@ -50,7 +50,7 @@ Ends = tuple[int, ...]
 #: Most night sequences of one tour enumerated whole; above, sequences are sampled.
 ENUMERATE_CAP = 4000
 #: Night sequences that enter the successive halving.
-HALVING_START = 4
+HALVING_START = 8
 #: Share of the time limit by which the halving ends (the night moves get the rest).
 HALVING_UNTIL = 0.6
 #: Most single-night changes re-planned per round of night moves.
