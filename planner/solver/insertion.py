@@ -135,7 +135,8 @@ def _evaluate(inst: Instance, t: Tables, r: _Route, cand: npt.NDArray[np.int64],
     insertion adds before the next stop's arrival: ``arrival_next - departure - direct leg``,
     i.e. both new legs, the wait at the candidate and its service, less the leg it replaces.
     It fits when the candidate starts within its window and the next stop's start moves by
-    at most that stop's max shift.  The score is ``prize ** power / (max(cost, 0) + 1)``, or ``-cost``
+    at most that stop's max shift.  The score is ``prize ** power / (max(cost, 0) + 1)``
+    (a matrix that breaks the triangle inequality can make the cost negative), or ``-cost``
     for a ``mandatory`` (pinned) visit; ties go to the first position.
     """
     veh = inst.vehicles[r.k]
