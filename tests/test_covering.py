@@ -30,6 +30,7 @@ from tests.factories import (
     make_team,
     make_village,
     offices_frame,
+    simple_turnout,
     teams_frame,
     villages_frame,
 )
@@ -40,7 +41,9 @@ A, B, C = "36.90.01.2001", "36.90.01.2002", "36.90.01.2003"
 
 
 def _params(**covering: object) -> PlanningParams:
-    return PlanningParams(covering=CoveringParams(**covering))  # type: ignore[arg-type]
+    # the turnout model off: the counts below are floor(backlog x 0.6), as written
+    return simple_turnout(
+        PlanningParams(covering=CoveringParams(**covering)))  # type: ignore[arg-type]
 
 
 def _cluster(*extra: dict[str, object], spacing_deg: float = 0.01):
@@ -55,7 +58,7 @@ def _build(villages, *, params=None, teams=None, pins=()):
     return build_problem(villages, teams=teams if teams is not None
                          else teams_frame(make_team("a")), offices=offices_frame(),
                          harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
-                         params=params or PlanningParams(), pins=pins)
+                         params=params or simple_turnout(), pins=pins)
 
 
 def _covers(built):
@@ -267,7 +270,7 @@ def _plan(params):
 def test_plan_differs_because_one_stop_serves_the_neighbours() -> None:
     """Off: two villages, 60 people.  On: one stop invites all three, more people, one set-up."""
     _, _, off = _plan(_params(enabled=False))
-    built, sol, on = _plan(PlanningParams())
+    built, sol, on = _plan(simple_turnout())
     off_stops = [s for r in off.routes for s in r.stops]
     assert len(off_stops) == 2
     assert off.summary["expected_recordings"] == 60
@@ -343,7 +346,10 @@ def test_simulation_records_each_served_village() -> None:
                 routes[k] = ()
         return Solution(tuple(routes), SolveStatus.FEASIBLE)
 
-    result = simulate(dataset, PlanningParams(), regencies=["36.90"],
+    # day trips only: the stand-in solver below knows nothing of nights away
+    base = PlanningParams()
+    params = replace(base, trips=replace(base.trips, enabled=False))
+    result = simulate(dataset, params, regencies=["36.90"],
                       config=SimulationConfig(weeks=1, seed=3), solve_fn=one_cover)
     (cover,) = chosen
     outcomes = {v.village_code: v for v in result.visits if v.policy == "planner"}
