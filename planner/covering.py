@@ -21,7 +21,7 @@ The solver chooses: a covering visit and the own visit of every village it serve
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,8 @@ class VenueFacts:
     demand: int
     #: Most people each team-day (vehicle index) can record there in a day.
     caps: tuple[int, ...]
+    #: The own visit's window (an island reached by a sailing), kept by its covers.
+    time_window_s: tuple[int, int] | None = None
 
 
 def neighbour_share(distance_m: float, reach_m: float, at_reach: float) -> float:
@@ -75,8 +77,13 @@ def _distances(venues: Sequence[VenueFacts], distance_m: npt.NDArray[np.int64] |
 
 def covering_visits(venues: Sequence[VenueFacts], scores: Mapping[str, VillageScore], *,
                     regency: str, params: CoveringParams, setup_s: int, n_vehicles: int,
-                    distance_m: npt.NDArray[np.int64] | None = None) -> list[Visit]:
-    """Candidate covering visits for ``venues`` (empty when covering is off)."""
+                    distance_m: npt.NDArray[np.int64] | None = None,
+                    expectation: Callable[[str, int], float] | None = None) -> list[Visit]:
+    """Candidate covering visits for ``venues`` (empty when covering is off).
+
+    ``expectation(village, people)`` is what a visit planned for ``people`` of that village
+    is expected to record (the turnout model's ``E[min(...)]``); the prize is on it.
+    """
     reach = params.reach_for(regency)
     if not params.enabled or reach <= 0 or params.max_neighbours < 1 or len(venues) < 2:
         return []
@@ -101,19 +108,26 @@ def covering_visits(venues: Sequence[VenueFacts], scores: Mapping[str, VillageSc
             served.pop()
         sets = ({len(served), 1} if params.nearest_pair else {len(served)}) if served else set()
         for size in sorted(sets):
-            out.append(_cover(venue, served[:size], scores, setup_s, n_vehicles))
+            out.append(_cover(venue, served[:size], scores, setup_s, n_vehicles,
+                              expectation or _planned))
     return out
 
 
+def _planned(village: str, people: int) -> float:
+    return float(people)
+
+
 def _cover(venue: VenueFacts, neighbours: Sequence[tuple[str, int]],
-           scores: Mapping[str, VillageScore], setup_s: int, n_vehicles: int) -> Visit:
+           scores: Mapping[str, VillageScore], setup_s: int, n_vehicles: int,
+           expectation: Callable[[str, int], float]) -> Visit:
     serves = ((venue.village_code, venue.demand), *neighbours)
     demand = sum(n for _, n in serves)
     allowed = tuple(k for k, c in enumerate(venue.caps) if c >= demand)
     return Visit(
         visit_id=cover_visit_id(venue.village_code, len(neighbours)), location=venue.location,
-        prize=sum(prize_for(n, scores[code].weight) for code, n in serves),
+        prize=sum(prize_for(expectation(code, n), scores[code].weight) for code, n in serves),
         service_s=setup_s, demand=demand, village_code=venue.village_code,
+        time_window_s=venue.time_window_s,
         allowed_vehicles=None if len(allowed) == n_vehicles else allowed,
         exclusive=tuple(code for code, _ in serves), serves=serves)
 

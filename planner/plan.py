@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner import parts
 from planner.checking import CheckReport, check_routes
-from planner.covering import served_by
+from planner.covering import served_by, split_recorded
 from planner.errors import InputError, Problem, SolverError
 from planner.instance import Instance
 from planner.numbers import format_number
@@ -460,8 +460,10 @@ def _summary(instance: Instance, report: CheckReport, routes: Sequence[Route],
     # people expected from each village, wherever its stop is (covering stops serve several)
     people: dict[str, int] = {}
     for s in stops:
-        for code, n in zip(s.serves or (s.village_code,), s.served or (s.expected_recordings,),
-                           strict=False):
+        # a covering stop's expected recordings shared as its reports are (planner.covering)
+        shares = (split_recorded(s.expected_recordings, s.served) if len(s.serves) > 1
+                  else [s.expected_recordings])
+        for code, n in zip(s.serves or (s.village_code,), shares, strict=False):
             if code is not None:
                 people[code] = people.get(code, 0) + n
     venues = {s.village_code for s in stops}

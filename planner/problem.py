@@ -343,9 +343,6 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
         # the first from fewer people at a lower rate (planner/turnout_model.py)
         gains = (score.model.visit_expectations(sizes) if score.model is not None
                  else [float(d) for d in sizes])
-        if n_chunks == 1:
-            venues.append(VenueFacts(code, loc, float(row["stop_lon"]), float(row["stop_lat"]),
-                                     int(row["landmass"]), sizes[0], tuple(caps)))
         for k, demand in enumerate(sizes, start=1):
             allowed = tuple(j for j in usable if caps[j] >= demand)
             visit_id = code if n_chunks == 1 else f"{code}#{k}"
@@ -365,8 +362,22 @@ def build_problem(villages: pd.DataFrame, *, teams: pd.DataFrame, offices: pd.Da
                 time_window_s=None if window is None
                 else (window, max(v.shift_end_s for v in vehicles)),
                 chunk=k, chunks=n_chunks))
+        if n_chunks == 1:
+            venues.append(VenueFacts(code, loc, float(row["stop_lon"]), float(row["stop_lat"]),
+                                     int(row["landmass"]), sizes[0], tuple(caps),
+                                     visits[-1].time_window_s))
+
+    def expectation(village: str, people: int) -> float:
+        model = scores[village].model
+        return model.visit_expectations([people])[0] if model is not None else float(people)
+
     covers = covering_visits(venues, scores, regency=regency, params=params.covering,
-                             setup_s=setup, n_vehicles=len(vehicles), distance_m=mats.distance_m)
+                             setup_s=setup, n_vehicles=len(vehicles), distance_m=mats.distance_m,
+                             expectation=expectation)
+    for cover in covers:
+        if any(scores[c].model is not None for c, _ in cover.serves):
+            expected_by_visit[cover.visit_id] = round(sum(expectation(c, n)
+                                                          for c, n in cover.serves))
     visits = claim_own_visits(visits, covers) + covers
     notes = _calendar_notes(skipped, _team_names(team_rows), first_day)
     for pin in pins:

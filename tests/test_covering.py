@@ -30,7 +30,6 @@ from tests.factories import (
     make_team,
     make_village,
     offices_frame,
-    simple_turnout,
     teams_frame,
     villages_frame,
 )
@@ -41,9 +40,7 @@ A, B, C = "36.90.01.2001", "36.90.01.2002", "36.90.01.2003"
 
 
 def _params(**covering: object) -> PlanningParams:
-    # the turnout model off: the counts below are floor(backlog x 0.6), as written
-    return simple_turnout(
-        PlanningParams(covering=CoveringParams(**covering)))  # type: ignore[arg-type]
+    return PlanningParams(covering=CoveringParams(**covering))  # type: ignore[arg-type]
 
 
 def _cluster(*extra: dict[str, object], spacing_deg: float = 0.01):
@@ -58,7 +55,7 @@ def _build(villages, *, params=None, teams=None, pins=()):
     return build_problem(villages, teams=teams if teams is not None
                          else teams_frame(make_team("a")), offices=offices_frame(),
                          harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
-                         params=params or simple_turnout(), pins=pins)
+                         params=params or PlanningParams(), pins=pins)
 
 
 def _covers(built):
@@ -162,12 +159,14 @@ def test_covers_serve_neighbours_within_reach_own_first() -> None:
     # the middle village reaches both ends (1.1 km); an end reaches the middle and the far end
     assert set(covers) == {cover_visit_id(code, n) for code in (A, B, C) for n in (1, 2)}
     mid = covers[cover_visit_id(B, 2)]
-    assert mid.serves[0] == (B, 30)
+    # each village's own visit is planned for its expected people (the turnout model's)
+    own_people = next(v.demand for v in built.instance.visits if v.visit_id == B)
+    assert mid.serves[0] == (B, own_people)
     people = dict(mid.serves)
     d_km = 0.01 * 111.32 * np.cos(np.radians(6.5))
-    expected = int(30 * (1 - 0.5 * d_km / 3.0))
+    expected = int(own_people * (1 - 0.5 * d_km / 3.0))
     assert people[A] == people[C] == expected
-    assert mid.demand == 30 + 2 * expected
+    assert mid.demand == own_people + 2 * expected
     assert set(mid.exclusive) == {A, B, C}
     assert mid.village_code == B
     assert mid.location == built.instance.visits[1].location
@@ -257,7 +256,7 @@ def test_pinned_cover_stays_the_same_cover() -> None:
 
 
 def _short_day_team():
-    # one team-day, 08:00-13:45: two own visits fit (2 x 30 people), three do not
+    # one team-day, 08:00-13:45: two own visits fit, three do not
     return teams_frame(make_team("a", workdays=(1,), day_end="13:45"))
 
 
@@ -268,16 +267,15 @@ def _plan(params):
 
 
 def test_plan_differs_because_one_stop_serves_the_neighbours() -> None:
-    """Off: two villages, 60 people.  On: one stop invites all three, more people, one set-up."""
+    """Off: two villages.  On: one stop invites all three, more people, one set-up."""
     _, _, off = _plan(_params(enabled=False))
-    built, sol, on = _plan(simple_turnout())
+    built, sol, on = _plan(PlanningParams())
     off_stops = [s for r in off.routes for s in r.stops]
-    assert len(off_stops) == 2
-    assert off.summary["expected_recordings"] == 60
+    assert len(off_stops) == 2  # the premise: a third own visit does not fit the day
     (stop,) = [s for r in on.routes for s in r.stops]
     assert len(stop.serves) == 3
     assert stop.serves[0] == stop.village_code
-    assert sum(stop.served) == stop.expected_recordings > 60
+    assert sum(stop.served) == stop.capacity > sum(s.capacity for s in off_stops)
     assert on.summary["expected_recordings"] > off.summary["expected_recordings"]
     assert on.summary["villages_covered"] == 2
     assert off.summary["villages_covered"] == 0
@@ -307,7 +305,7 @@ def test_without_covers_each_stop_serves_its_own_village() -> None:
     _, _, off = _plan(_params(enabled=False))
     for s in (s for r in off.routes for s in r.stops):
         assert s.serves == (s.village_code,)
-        assert s.served == (s.expected_recordings,)
+        assert s.served == (s.capacity,)
 
 
 def test_nearest_pair_switch_doubles_the_candidates() -> None:
@@ -346,10 +344,8 @@ def test_simulation_records_each_served_village() -> None:
                 routes[k] = ()
         return Solution(tuple(routes), SolveStatus.FEASIBLE)
 
-    # day trips only: the stand-in solver below knows nothing of nights away
-    base = PlanningParams()
-    params = replace(base, trips=replace(base.trips, enabled=False))
-    result = simulate(dataset, params, regencies=["36.90"],
+    # the sample's small villages lie far apart: a wide reach gives them covering stops
+    result = simulate(dataset, _params(reach_m=15000), regencies=["36.90"],
                       config=SimulationConfig(weeks=1, seed=3), solve_fn=one_cover)
     (cover,) = chosen
     outcomes = {v.village_code: v for v in result.visits if v.policy == "planner"}
