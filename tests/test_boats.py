@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from planner.plan import (
     plan_summary_text,
     plan_to_dict,
 )
+from planner.problem import Pin
 from planner.solver import solve
 from planner.travel import EstimateProvider, Harbour, TravelPoint
 from planner.workflow import build_week, classify_dataset
@@ -186,12 +188,20 @@ def test_matrix_legs_between_landmasses_use_the_crossing() -> None:
 @pytest.fixture(scope="module")
 def sample_plan() -> tuple[Plan, set[str]]:
     dataset = load_dataset_from_folder(SAMPLE)
-    params = PlanningParams()
+    # day trips: with multi-day trips on, the sample's four teams spend this week in the far
+    # south and no day crosses to the island (tests/test_trips.py covers trips by boat)
+    base = PlanningParams()
+    params = replace(base, trips=replace(base.trips, enabled=False))
     classified = classify_dataset(dataset, params)
-    built = build_week(dataset, classified, regency="36.90", week_start=MONDAY, params=params)
+    island = set(classified.loc[classified["island"].astype(bool), "kode"])
+    # one island village pinned to the boat team's Monday, so the week surely crosses
+    free = build_week(dataset, classified, regency="36.90", week_start=MONDAY, params=params)
+    first = sorted(c for c in island if c not in free.excluded)[0]  # a day trip reaches it
+    built = build_week(dataset, classified, regency="36.90", week_start=MONDAY, params=params,
+                       pins=[Pin(first, "tim-keliling-tanjung-harapan-1", MONDAY)])
     solution = solve(built.instance, time_limit_s=10, seed=0, solution_limit=1)
     plan = decode_plan(built.instance, solution, built=built, params=params)
-    return plan, set(classified.loc[classified["island"].astype(bool), "kode"])
+    return plan, island
 
 
 def test_plan_says_which_legs_go_by_boat(sample_plan: tuple[Plan, set[str]]) -> None:
