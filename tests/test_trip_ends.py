@@ -157,3 +157,25 @@ def test_instance_json_refuses_a_night_option_out_of_range(built: BuiltProblem):
     with pytest.raises(InputError) as err:
         instance_from_dict(data)
     assert [p.column for p in err.value.problems] == [f"vehicles[{k}].night_options"]
+
+
+def test_the_map_starts_a_trip_day_where_the_team_slept(built: BuiltProblem,
+                                                        solution: Solution):
+    from planner.exports._common import depot_locations
+
+    inst = built.instance
+    plan = decode_plan(inst, solution, built=built)
+    depots = depot_locations(inst, plan)
+    assert depots == depot_locations(inst, plan_to_dict(plan))
+    by_vid = {r.vehicle_id: r for r in plan.routes}
+    checked = 0
+    for k in _moved(inst, solution):
+        veh = inst.vehicles[k]
+        night = by_vid[veh.vehicle_id].night
+        nxt = next((v for v in inst.vehicles
+                    if v.tour == veh.tour and v.tour_day == veh.tour_day + 1), None)
+        if night is None or nxt is None:
+            continue
+        assert depots[f"{nxt.vehicle_id}:start"] == (night["lon"], night["lat"])
+        checked += 1
+    assert checked
