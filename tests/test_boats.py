@@ -9,8 +9,8 @@ and neighbour polygons), on the sample regency and on Banten's Kabupaten Serang.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
