@@ -88,7 +88,7 @@ def island(args: argparse.Namespace) -> int:
                                   offices=data["offices"], harbours=data["harbours"],
                                   regency=REGENCY, week_start=date(2026, 11, 30), params=params)
             solution = solve(built.instance, time_limit_s=args.time_limit, seed=0)
-            routes, _, _ = fit_to_budget(built.instance, solution.routes)
+            routes, _, _ = fit_to_budget(built.instance, solution.routes, solution.ends)
             visits = [built.instance.visits[i] for r in routes for i in r]
             isl = sum(v.demand for v in visits
                       if bool(built.villages.loc[v.village_code, "island"]))

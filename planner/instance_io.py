@@ -27,7 +27,8 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
         "schema_version": inst.schema_version,
         "name": inst.name,
         "locations": [
-            {"location_id": loc.location_id, "lon": loc.lon, "lat": loc.lat, "kind": loc.kind}
+            {"location_id": loc.location_id, "lon": loc.lon, "lat": loc.lat, "kind": loc.kind,
+             "lodging_rp": loc.lodging_rp}
             for loc in inst.locations
         ],
         "visits": [
@@ -64,12 +65,20 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
                 "date": k.date,
                 "boat_capable": k.boat_capable,
                 "service_s_per_demand": k.service_s_per_demand,
+                "tour": k.tour,
+                "tour_day": k.tour_day,
+                "night_options": None if k.night_options is None else list(k.night_options),
+                "max_nights_away": k.max_nights_away,
+                "night_rp": k.night_rp,
+                "rp_per_m": k.rp_per_m,
             }
             for k in inst.vehicles
         ],
         "duration_s": inst.duration_s.tolist(),
         "distance_m": inst.distance_m.tolist(),
         "meta": dict(inst.meta),
+        "leg_rp": None if inst.leg_rp is None else inst.leg_rp.tolist(),
+        "budget_rp": inst.budget_rp,
     }
 
 
@@ -164,6 +173,8 @@ def instance_from_dict(data: Any, *, source: str = "instance") -> Instance:
               for i, raw in enumerate(c.seq(top, "visits", ""))]
     duration = c.matrix(top, "duration_s", n_loc)
     distance = c.matrix(top, "distance_m", n_loc)
+    leg = None if top.get("leg_rp") is None else c.matrix(top, "leg_rp", n_loc)
+    budget = c.integer(top, "budget_rp", "", optional=True)
     _unique(c, "visits", [v.visit_id if v else None for v in visits], "visit_id")
     _unique(c, "vehicles", [k.vehicle_id if k else None for k in vehicles], "vehicle_id")
     _unique(c, "locations", [loc.location_id if loc else None for loc in locations],
@@ -181,6 +192,8 @@ def instance_from_dict(data: Any, *, source: str = "instance") -> Instance:
         duration_s=duration,
         distance_m=distance,
         meta=dict(meta),
+        leg_rp=leg,
+        budget_rp=budget,
     )
 
 
@@ -211,9 +224,10 @@ def _location(c: _Checker, raw: Any, path: str) -> Location | None:
     if kind not in _LOCATION_KINDS:
         c.fail(f"{path}kind", f"jenis harus salah satu dari {_LOCATION_KINDS}",
                f"kind must be one of {_LOCATION_KINDS}")
-    if len(c.problems) > before or ident is None:
+    lodging = c.integer(d, "lodging_rp", path, default=0)
+    if len(c.problems) > before or ident is None or lodging is None:
         return None
-    return Location(ident, coords["lon"], coords["lat"], str(kind))
+    return Location(ident, coords["lon"], coords["lat"], str(kind), lodging)
 
 
 def _vehicle(c: _Checker, raw: Any, path: str, n_loc: int) -> Vehicle | None:
@@ -234,11 +248,31 @@ def _vehicle(c: _Checker, raw: Any, path: str, n_loc: int) -> Vehicle | None:
     if shift_start is not None and shift_end is not None and shift_end < shift_start:
         c.fail(f"{path}shift_end_s", "akhir shift sebelum awalnya",
                "shift ends before it starts")
+    tour = c.text(d, "tour", path, optional=True)
+    tour_day = c.integer(d, "tour_day", path, default=0)
+    max_away = c.integer(d, "max_nights_away", path, default=0)
+    night_rp = c.integer(d, "night_rp", path, default=0)
+    rp_per_m = c.integer(d, "rp_per_m", path, default=0)
+    options: tuple[int, ...] | None = None
+    raw_options = d.get("night_options")
+    if raw_options is not None:
+        if not isinstance(raw_options, list) or not raw_options or any(
+                isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < n_loc
+                for x in raw_options):
+            c.fail(f"{path}night_options", f"harus daftar indeks lokasi 0..{n_loc - 1}",
+                   f"must be a list of location indices 0..{n_loc - 1}")
+        else:
+            options = tuple(raw_options)
+            if tour is None:
+                c.fail(f"{path}night_options", "hanya untuk hari tur (tour)",
+                       "only for tour days (tour)")
     if (len(c.problems) > before or ident is None or team is None or start is None
-            or end is None or shift_start is None or shift_end is None or per_demand is None):
+            or end is None or shift_start is None or shift_end is None or per_demand is None
+            or tour_day is None or max_away is None or night_rp is None or rp_per_m is None):
         return None
     return Vehicle(ident, team, start, end, shift_start, shift_end, capacity, date, bool(boat),
-                   per_demand)
+                   per_demand, tour=tour, tour_day=tour_day, night_options=options,
+                   max_nights_away=max_away, night_rp=night_rp, rp_per_m=rp_per_m)
 
 
 def _visit(c: _Checker, raw: Any, path: str, n_loc: int, n_veh: int) -> Visit | None:

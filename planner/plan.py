@@ -175,7 +175,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
     for vi, sched in enumerate(report.schedules):
         veh = instance.vehicles[vi]
         stops: list[Stop] = []
-        prev_loc = veh.start_location
+        # a tour day starts where the team slept (the solver's night, chained by check_routes)
+        prev_loc = sched.start_location if sched.start_location >= 0 else veh.start_location
         for seq, idx in enumerate(sched.visits, start=1):
             visit = instance.visits[idx]
             loc = instance.locations[visit.location]
@@ -581,6 +582,36 @@ class PlanRoutes:
     routes: dict[str, list[tuple[str, int | None, int | None]]]
     #: vehicle ids that appear more than once in the file (each is a violation)
     duplicates: tuple[str, ...] = ()
+    #: vehicle_id -> its night place's ``location_id`` (``None``: home), for the routes
+    #: whose file says (``night``); the others end at their ``end_location``
+    nights: dict[str, str | None] = field(default_factory=dict)
+
+
+def night_ends(instance: Instance, nights: Mapping[str, str | None]) -> list[int]:
+    """Each vehicle's end location from a plan's nights (``vehicle_id -> location_id`` of the
+    night place, ``None`` = home), as :func:`check_routes` takes them (``ends=``).
+
+    A tour day without a night ends at its team's base; a vehicle not in ``nights`` (or a
+    night place not in the instance, which :func:`trip_violations` reports) at its
+    ``end_location``.
+    """
+    by_id = {loc.location_id: i for i, loc in enumerate(instance.locations)}
+    bases = team_bases(instance)
+    ends = [v.end_location for v in instance.vehicles]
+    for k, veh in enumerate(instance.vehicles):
+        if veh.vehicle_id not in nights:
+            continue
+        night = nights[veh.vehicle_id]
+        if night is not None:
+            ends[k] = by_id.get(str(night), ends[k])
+        elif veh.tour is not None:
+            ends[k] = bases.get(veh.team_id, ends[k])
+    return ends
+
+
+def _night_id(route: Mapping[str, Any]) -> str | None:
+    night = (route.get("night") or {}).get("location_id")
+    return None if night is None else str(night)
 
 
 def read_plan_routes(path: str | Path) -> PlanRoutes:
@@ -590,6 +621,7 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
         duplicates: list[str] = []
+        nights: dict[str, str | None] = {}
         for r in data["routes"]:
             vid = str(r["vehicle_id"])
             if vid in routes:
@@ -597,10 +629,12 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
                 continue
             routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
                            for s in r["stops"]]
+            if "night" in r:
+                nights[vid] = _night_id(r)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(source, None, None, f"berkas rencana tidak valid: {exc}",
                                   f"invalid plan file: {exc}")]) from exc
-    return PlanRoutes(routes, tuple(duplicates))
+    return PlanRoutes(routes, tuple(duplicates), nights)
 
 
 def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
@@ -614,7 +648,9 @@ def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
     if isinstance(plan, Plan):
         trip_problems = trip_violations(instance, plan)
         plan = PlanRoutes({r.vehicle_id: [(s.visit_id, s.arrival_s, s.departure_s)
-                                          for s in r.stops] for r in plan.routes})
+                                          for s in r.stops] for r in plan.routes},
+                          nights={r.vehicle_id: _night_id({"night": r.night})
+                                  for r in plan.routes})
     vehicle_index = {v.vehicle_id: i for i, v in enumerate(instance.vehicles)}
     visit_index = {v.visit_id: i for i, v in enumerate(instance.visits)}
     problems: list[str] = [f"vehicle {vid} has more than one route in the plan"
@@ -636,7 +672,10 @@ def check_plan(instance: Instance, plan: PlanRoutes | Plan) -> CheckReport:
                 claimed = False
             else:
                 times[vi].append((int(arrival), int(departure)))
-    report = check_routes(instance, routes, times=times if claimed else None)
+    # a tour day's night place (the solver's choice, kept by edits) is where it ends and
+    # where the tour's next day starts
+    report = check_routes(instance, routes, times=times if claimed else None,
+                          ends=night_ends(instance, plan.nights) if plan.nights else None)
     problems += trip_problems
     if problems:
         return CheckReport(False, tuple(problems) + report.violations, report.prize,
@@ -671,9 +710,11 @@ def trip_violations(instance: Instance, plan: Plan) -> list[str]:
                 where = "home" if night is None else f"at {night}"
                 out.append(f"{r.vehicle_id}: the day cannot end {where}")
             nxt = days[pos + 1][0] if pos + 1 < len(days) else None
-            # the routes are timed from the instance's start locations (until a solver's
-            # ends are passed to check_routes): the next day must start where the team slept
-            if nxt is not None and instance.vehicles[nxt].start_location != end:
+            # a tour's next day starts where the team slept (check_routes chains the ends);
+            # another day is timed from its instance start location, which must be there
+            chained = nxt is not None and veh.tour is not None \
+                and instance.vehicles[nxt].tour == veh.tour
+            if nxt is not None and not chained and instance.vehicles[nxt].start_location != end:
                 out.append(f"{r.vehicle_id}: the next day does not start where the team "
                            "slept")
             away = away + 1 if end != base else 0

@@ -25,6 +25,7 @@ from planner.sailing import (
 )
 from planner.solver import solve
 from planner.workflow import build_week, classify_dataset
+from tests.factories import simple_turnout
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 MONDAY = date(2026, 11, 30)
@@ -81,11 +82,12 @@ def sample() -> tuple[Dataset, pd.DataFrame]:
     return dataset, classify_dataset(dataset, PlanningParams())
 
 
-def _built(sample: tuple[Dataset, pd.DataFrame], **schedule: str):  # type: ignore[no-untyped-def]
+def _built(sample: tuple[Dataset, pd.DataFrame], params: PlanningParams | None = None,
+           **schedule: str):  # type: ignore[no-untyped-def]
     dataset, classified = sample
     harbours = dataset.harbours.assign(**schedule)
     return build_week(replace(dataset, harbours=harbours), classified, regency="36.90",
-                      week_start=MONDAY, params=PlanningParams())
+                      week_start=MONDAY, params=params or PlanningParams())
 
 
 def _island_codes(sample: tuple[Dataset, pd.DataFrame]) -> set[str]:
@@ -116,8 +118,9 @@ def test_crossing_only_on_sailing_days(sample: tuple[Dataset, pd.DataFrame]) -> 
 
 def test_team_waits_for_the_departure(sample: tuple[Dataset, pd.DataFrame]) -> None:
     islands = _island_codes(sample)
-    free = _built(sample)
-    built = _built(sample, departures="09:30")
+    # the counts this test was written for (turnout model off): see tests/factories
+    free = _built(sample, simple_turnout())
+    built = _built(sample, simple_turnout(), departures="09:30")
     boarding = PlanningParams().travel.boarding_s
     assert built.crossings is not None
     for visit in built.instance.visits:

@@ -161,16 +161,26 @@ def test_plan_shows_nights_trips_and_costs(on: BuiltProblem, plan_on):
 
 def test_check_plan_refuses_a_night_the_trip_cannot_have(on: BuiltProblem, plan_on):
     trip_day = next(r for r in plan_on.routes if r.night is not None)
-    moved = replace(trip_day, night={**trip_day.night, "location_id": "office:kantor"})
+    veh = next(v for v in on.instance.vehicles if v.vehicle_id == trip_day.vehicle_id)
+    outside = next(loc.location_id for i, loc in enumerate(on.instance.locations)
+                   if i not in (veh.night_options or ()) and i != veh.end_location)
+    moved = replace(trip_day, night={**trip_day.night, "location_id": outside})
     bad = replace(plan_on, routes=tuple(moved if r is trip_day else r for r in plan_on.routes))
     report = check_plan(on.instance, bad)
     assert not report.ok
-    assert any("next day does not start" in v or "cannot end" in v
-                                 for v in report.violations)
+    assert any("cannot end" in v for v in report.violations)
+    # home is a night place the day may have, but its stops and the next day's no longer
+    # fit: the next day starts where the team slept (the plan's nights are its ends)
+    home = replace(trip_day, night={**trip_day.night, "location_id": "office:kantor"})
+    bad = replace(plan_on, routes=tuple(home if r is trip_day else r for r in plan_on.routes))
+    report = check_plan(on.instance, bad)
+    assert not report.ok
+    assert any("after its shift ends" in v or "earliest possible" in v
+               for v in report.violations)
     last = next(r for r in plan_on.routes if r.trip_id and r.night is None)
     away = replace(last, night=dict(trip_day.night or {}))
     bad = replace(plan_on, routes=tuple(away if r is last else r for r in plan_on.routes))
-    assert any(re.search("must end at the base|cannot end|next day does not start", v)
+    assert any(re.search("must end at the base|cannot end|nights away, at most", v)
                for v in check_plan(on.instance, bad).violations)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from planner.errors import ParameterError, Problem
@@ -113,17 +114,41 @@ def route_points(route: Route, depots: Depots | None
     return [start, *chain, end], True
 
 
-def depot_locations(instance: Instance) -> dict[str, tuple[float, float]]:
+def depot_locations(instance: Instance, plan: Plan | Mapping[str, Any] | None = None
+                    ) -> dict[str, tuple[float, float]]:
     """team_id -> (lon, lat) of each team's start office, read from a routing instance.
 
     Pass the result as ``depots=`` to the map exports so routes start and end at the office.
+    With ``plan`` (a :class:`Plan` or its JSON), a trip day starts where the plan's previous
+    day of the team slept (the solver's night place), else where the instance starts it.
     """
     out: dict[str, tuple[float, float]] = {}
-    for vehicle in sorted(instance.vehicles, key=lambda v: v.date or ""):
+    slept = _nights(plan) if plan is not None else None
+    prev: dict[str, str] = {}
+    for vehicle in sorted(instance.vehicles, key=lambda v: (v.date or "", v.tour_day)):
         loc = instance.locations[vehicle.start_location]
-        if loc.lon is not None and loc.lat is not None:
-            out.setdefault(vehicle.team_id, (loc.lon, loc.lat))
+        start = (loc.lon, loc.lat)
+        if slept is not None and prev.get(vehicle.team_id) in slept:
+            night = slept[prev[vehicle.team_id]]
+            start = night if night is not None else out.get(vehicle.team_id, start)
+        prev[vehicle.team_id] = vehicle.vehicle_id
+        if start[0] is not None and start[1] is not None:
+            point = (float(start[0]), float(start[1]))
+            out.setdefault(vehicle.team_id, point)
             # a trip day starting away from the office (issue 18)
-            if (loc.lon, loc.lat) != out[vehicle.team_id]:
-                out[f"{vehicle.vehicle_id}:start"] = (loc.lon, loc.lat)
+            if point != out[vehicle.team_id]:
+                out[f"{vehicle.vehicle_id}:start"] = point
+    return out
+
+
+def _nights(plan: Plan | Mapping[str, Any]) -> dict[str, tuple[float, float] | None]:
+    """vehicle_id -> (lon, lat) of the night place after the day (``None``: home)."""
+    routes = plan.routes if isinstance(plan, Plan) else plan.get("routes", [])
+    out: dict[str, tuple[float, float] | None] = {}
+    for r in routes:
+        vid, night = ((r.vehicle_id, r.night) if isinstance(r, Route)
+                      else (str(r["vehicle_id"]), r.get("night")))
+        night = night or {}
+        lon, lat = night.get("lon"), night.get("lat")
+        out[vid] = None if lon is None or lat is None else (float(lon), float(lat))
     return out

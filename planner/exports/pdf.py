@@ -158,6 +158,7 @@ def route_sheet_pdf(plan: Plan, team_id: str, *, font_path: str | Path | None = 
         end_word = "selesai" if route.night else "kembali"
         head = para(f"{day_text(route.date)}: berangkat {clock(route.start_s)}, "
                     f"{end_word} {clock(route.end_s)}"
+                    # to the night place "naik", home "pulang naik" (as in the WhatsApp text)
                     + (f" ({'naik' if route.night else 'pulang naik'} {back})" if back else ""),
                     "day")
         story.append(KeepTogether([head, _day_table(route, para, regular, bold), *night,

@@ -156,7 +156,10 @@ def resolve_regencies(dataset: Dataset, codes: Sequence[str]) -> tuple[str, ...]
 
 
 def _routes(policy: str, built: BuiltProblem, backlog: Mapping[str, int],
-            config: SimulationConfig, solve_fn: SolveFn) -> tuple[tuple[int, ...], ...]:
+            config: SimulationConfig, solve_fn: SolveFn
+            ) -> tuple[tuple[tuple[int, ...], ...], list[int]]:
+    """The week's routes of ``policy`` within the budget, and each team-day's end (a tour
+    day's night place: the solver's choice when it makes one)."""
     if policy == "planner":
         solution = solve_fn(built.instance, time_limit_s=config.time_limit_s,
                             seed=config.seed, solution_limit=config.solution_limit)
@@ -164,8 +167,8 @@ def _routes(policy: str, built: BuiltProblem, backlog: Mapping[str, int],
     else:
         routes, ends = plan_manual_routes(built.instance, backlog, rule=config.manual), None
     # over the regency's weekly budget, both policies drop what is worth least per rupiah
-    kept, _, _ = fit_to_budget(built.instance, routes, ends)
-    return tuple(tuple(r) for r in kept)
+    kept, end_locs, _ = fit_to_budget(built.instance, routes, ends)
+    return tuple(tuple(r) for r in kept), end_locs
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,8 @@ def _run_week(policy: str, week: int, built: BuiltProblem, state: dict[str, int]
               field_: _Field, history: dict[str, int]) -> list[VisitOutcome]:
     inst = built.instance
     backlog = {code: state[code] for code in built.scores if code in state}
-    routes = _routes(policy, built, backlog, config, solve_fn)
-    report = check_routes(inst, routes)
+    routes, ends = _routes(policy, built, backlog, config, solve_fn)
+    report = check_routes(inst, routes, ends=ends)
     if not report.ok:
         raise SolverError(f"{policy} routes break the rules in {built.regency} week {week}: "
                           + "; ".join(report.violations[:3]))

@@ -109,7 +109,7 @@ def depots_of(version: PlanVersion) -> dict[str, tuple[float, float]]:
     """team code -> (lon, lat) of its office: from the stored instance, else the database."""
     data = instance_data(version)
     if data is not None:
-        return depot_locations(load_instance(data))
+        return depot_locations(load_instance(data), version.plan)
     out: dict[str, tuple[float, float]] = {}
     for team in db.session.scalars(select(Team).where(
             Team.regency_code == version.regency_code)):

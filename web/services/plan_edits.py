@@ -291,8 +291,14 @@ def recheck(plan: dict[str, Any], instance: Instance, routes: Mapping[str, list[
             pinned: set[str], flags: Mapping[str, Mapping[str, bool]]) -> EditResult:
     """Re-verify ``routes`` with :func:`check_plan`; the recomputed plan when they pass."""
     checked = _with_pins(instance, routes, pinned)
+    # the nights stay where they are (the solver's choice): a tour day ends there and the
+    # next day starts there
+    nights = {str(r["vehicle_id"]): (None if not r.get("night")
+                                     else str(r["night"].get("location_id")))
+              for r in plan["routes"]}
     report = check_plan(checked, PlanRoutes({vid: [(v, None, None) for v in visits]
-                                             for vid, visits in routes.items()}))
+                                             for vid, visits in routes.items()},
+                                            nights=nights))
     labels = {str(r["vehicle_id"]): team_day_label(r) for r in plan["routes"]}
     if not report.ok:
         return EditResult(None, [violation_text(m, instance, labels)
@@ -310,7 +316,7 @@ def _rebuild(plan: dict[str, Any], instance: Instance, report: Any, pinned: set[
         veh = instance.vehicles[vi]
         base = old_routes.get(veh.vehicle_id, {})
         stops: list[dict[str, Any]] = []
-        prev = veh.start_location
+        prev = sched.start_location if sched.start_location >= 0 else veh.start_location
         for seq, idx in enumerate(sched.visits, start=1):
             visit = instance.visits[idx]
             loc = instance.locations[visit.location]
