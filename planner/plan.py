@@ -565,22 +565,26 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
     """Read the routes of any plan JSON (ours, or another solver's in the same shape)."""
     source = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
-        duplicates: list[str] = []
-        nights: dict[str, str | None] = {}
-        for r in data["routes"]:
-            vid = str(r["vehicle_id"])
-            if vid in routes:
-                duplicates.append(vid)
-                continue
-            routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
-                           for s in r["stops"]]
-            if "night" in r:
-                nights[vid] = _night_id(r)
+        return plan_routes_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(source, None, None, f"berkas rencana tidak valid: {exc}",
                                   f"invalid plan file: {exc}")]) from exc
+
+
+def plan_routes_from_dict(data: Mapping[str, Any]) -> PlanRoutes:
+    """The routes (ids, claimed times, nights) of a plan JSON already read."""
+    routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    duplicates: list[str] = []
+    nights: dict[str, str | None] = {}
+    for r in data["routes"]:
+        vid = str(r["vehicle_id"])
+        if vid in routes:
+            duplicates.append(vid)
+            continue
+        routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
+                       for s in r["stops"]]
+        if "night" in r:
+            nights[vid] = _night_id(r)
     return PlanRoutes(routes, tuple(duplicates), nights)
 
 
