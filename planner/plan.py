@@ -23,7 +23,7 @@ from planner.numbers import format_number
 from planner.params import PlanningParams
 from planner.reasons import REASON_TEXTS, Reason, budget_reason, is_waiting, trip_reason
 from planner.solution import Solution
-from planner.trips import day_costs, fit_to_budget, team_bases
+from planner.trips import day_costs, fit_to_budget, team_bases, with_ends
 
 if TYPE_CHECKING:
     from planner.problem import BuiltProblem
@@ -194,7 +194,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             leg_info(built, prev_loc, ends[vi]) if stops else None,
                             night=_night(instance, built, vi, ends), cost_rp=costs[vi].total_rp))
     routes, trips = _trips(instance, routes)
-    unscheduled = _unscheduled(instance, kept, built, names,
+    # why a village waits is asked of the days as they are: from and to the chosen nights
+    unscheduled = _unscheduled(with_ends(instance, ends), kept, built, names,
                                params.service.setup_s if params else 1800, dropped)
     return Plan(
         name=instance.name,

@@ -17,6 +17,7 @@ from planner.plan import decode_plan
 from planner.problem import build_problem
 from planner.solution import Solution, SolveStatus
 from planner.solver import solve
+from planner.trips import fit_to_budget, with_ends
 from planner.why import CAPACITY_CODES, consistent, id_num, route_duration
 from planner.workflow import build_week, classify_dataset
 from tests.factories import (
@@ -51,8 +52,9 @@ def sample():
 def _check_capacity_claims(built, solution, plan) -> int:
     """Every capacity-type reason: its figures agree with its sentence, and they are true of
     the plan: no team-day takes the village as it is, and taking out the named visits makes
-    room for it on the named team-day."""
-    inst = built.instance
+    room for it on the named team-day (each day from and to the solver's nights)."""
+    inst = with_ends(built.instance,
+                     fit_to_budget(built.instance, solution.routes, solution.ends)[1])
     vehicles = {v.vehicle_id: k for k, v in enumerate(inst.vehicles)}
     visit_ids = {v.visit_id: i for i, v in enumerate(inst.visits)}
     n = 0
