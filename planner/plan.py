@@ -31,7 +31,7 @@ from planner.reasons import (
     trip_reason,
 )
 from planner.solution import Solution
-from planner.trips import day_costs, fit_to_budget, team_bases
+from planner.trips import day_costs, fit_to_budget, team_bases, with_ends
 
 if TYPE_CHECKING:
     from planner.problem import BuiltProblem
@@ -211,7 +211,8 @@ def decode_plan(instance: Instance, solution: Solution, *, built: BuiltProblem |
                             leg_info(built, prev_loc, ends[vi]) if stops else None,
                             night=_night(instance, built, vi, ends), cost_rp=costs[vi].total_rp))
     routes, trips = _trips(instance, routes)
-    unscheduled = _unscheduled(instance, kept, built, names,
+    # why a village waits is asked of the days as they are: from and to the chosen nights
+    unscheduled = _unscheduled(with_ends(instance, ends), kept, built, names,
                                params.service.setup_s if params else 1800, dropped)
     return Plan(
         name=instance.name,
@@ -618,22 +619,26 @@ def read_plan_routes(path: str | Path) -> PlanRoutes:
     """Read the routes of any plan JSON (ours, or another solver's in the same shape)."""
     source = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
-        duplicates: list[str] = []
-        nights: dict[str, str | None] = {}
-        for r in data["routes"]:
-            vid = str(r["vehicle_id"])
-            if vid in routes:
-                duplicates.append(vid)
-                continue
-            routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
-                           for s in r["stops"]]
-            if "night" in r:
-                nights[vid] = _night_id(r)
+        return plan_routes_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(source, None, None, f"berkas rencana tidak valid: {exc}",
                                   f"invalid plan file: {exc}")]) from exc
+
+
+def plan_routes_from_dict(data: Mapping[str, Any]) -> PlanRoutes:
+    """The routes (ids, claimed times, nights) of a plan JSON already read."""
+    routes: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    duplicates: list[str] = []
+    nights: dict[str, str | None] = {}
+    for r in data["routes"]:
+        vid = str(r["vehicle_id"])
+        if vid in routes:
+            duplicates.append(vid)
+            continue
+        routes[vid] = [(str(s["visit_id"]), s.get("arrival_s"), s.get("departure_s"))
+                       for s in r["stops"]]
+        if "night" in r:
+            nights[vid] = _night_id(r)
     return PlanRoutes(routes, tuple(duplicates), nights)
 
 

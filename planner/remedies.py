@@ -36,6 +36,7 @@ from planner.plan import Plan, Unscheduled
 from planner.problem import MIN_SHARE, BuiltProblem, chunk_sizes
 from planner.scoring import prize_for
 from planner.solution import Solution, SolveStatus
+from planner.trips import vehicle_ends, with_ends
 from planner.why import day_en, day_id, id_num, minutes_en, minutes_id
 
 #: ``replan(instance, time_limit_s, initial_routes) -> Solution``
@@ -319,7 +320,8 @@ def remedies_for(plan: Plan, built: BuiltProblem, solution: Solution, params: Pl
     Returns ``village_code -> Remedy`` for the villages a verified change was found for.
     """
     rp = params.remedies
-    inst = built.instance
+    # the days as the solver made them: from and to its chosen nights (tour days)
+    inst = with_ends(built.instance, vehicle_ends(built.instance, solution.ends))
     run = replan or _default_replan(params)
     total = budget_s if budget_s is not None else rp.budget_share * params.solver.time_limit_s
     budget = _Budget(time.monotonic() + total, rp.time_limit_s)

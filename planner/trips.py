@@ -320,6 +320,15 @@ def vehicle_starts(instance: Instance, ends: Sequence[int]) -> list[int]:
     return starts
 
 
+def with_ends(instance: Instance, ends: Sequence[int]) -> Instance:
+    """``instance`` whose every day runs from its chained start to ``ends`` (the solver's
+    nights fixed): what a day of the plan really is, for questions about one day."""
+    starts = vehicle_starts(instance, ends)
+    return replace(instance, vehicles=tuple(
+        replace(v, start_location=starts[k], end_location=int(ends[k]))
+        for k, v in enumerate(instance.vehicles)))
+
+
 def team_bases(instance: Instance) -> dict[str, int]:
     """Each team's base: where its first day of the week starts."""
     first: dict[str, int] = {}

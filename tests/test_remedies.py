@@ -139,6 +139,12 @@ def test_an_unverified_suggestion_is_not_shown():
     assert remedies_for(plan, built, sol, PlanningParams(), replan=never, budget_s=5) == {}
 
 
+def _day_trips() -> PlanningParams:
+    """Day trips only (issue 18 off): with trips a far village waits for a trip instead."""
+    base = PlanningParams()
+    return replace(base, trips=replace(base.trips, enabled=False))
+
+
 def test_a_longer_shift_alone_brings_a_far_village_in():
     """A village a day's trip cannot reach: the closest team-day, N minutes longer (N the
     minutes short, in steps of 15), verified by the re-plan without placing it."""
@@ -147,14 +153,14 @@ def test_a_longer_shift_alone_brings_a_far_village_in():
                        make_village("36.90.01.2002", stop_lon=106.81)),
         teams=teams_frame(make_team("a", workdays=(1, 2))), offices=offices_frame(),
         harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
-        params=PlanningParams())
+        params=_day_trips())
     inst = built.instance
     assert built.excluded["36.90.01.2002"].code in {"unreachable", "overnight"}
     sol = Solution(routes=((0,), ()), status=SolveStatus.FEASIBLE)
     plan = decode_plan(inst, sol, built=built)
     short = next(u.reason.figures["short_min"] for u in plan.unscheduled
                  if u.village_code == "36.90.01.2002")
-    found = remedies_for(plan, built, sol, PlanningParams(), replan=_replan, budget_s=20)
+    found = remedies_for(plan, built, sol, _day_trips(), replan=_replan, budget_s=20)
     r = found["36.90.01.2002"]
     assert r.kind == "change"
     assert r.change.longer is not None
@@ -198,9 +204,9 @@ def test_add_remedies_runs_the_search_in_a_child_process_and_marks_the_plan():
                        make_village("36.90.01.2002", stop_lon=106.81)),
         teams=teams_frame(make_team("a", workdays=(1, 2))), offices=offices_frame(),
         harbours=harbours_frame(), regency=REGENCY, week_start=MONDAY,
-        params=PlanningParams())
+        params=_day_trips())
     sol = Solution(routes=((0,), ()), status=SolveStatus.FEASIBLE)
-    params = replace(PlanningParams(), solver=replace(PlanningParams().solver, time_limit_s=20))
+    params = replace(_day_trips(), solver=replace(PlanningParams().solver, time_limit_s=20))
     plan = decode_plan(built.instance, sol, built=built, params=params)
     started = time.monotonic()
     marked = add_remedies(plan, built, sol, params)

@@ -11,7 +11,7 @@ import pytest
 from web_fixtures import PASSWORD, SAMPLE, build_app, login
 
 from planner.instance_io import instance_from_dict
-from planner.plan import PlanRoutes, check_plan
+from planner.plan import check_plan, plan_routes_from_dict
 from planner.solver.isolated import run_isolated
 from web.extensions import db
 from web.models import JobStatus, PlanningJob, PlanStatus, PlanVersion, PlanWeek, Role
@@ -87,9 +87,8 @@ def test_planning_job_runs_in_the_worker_and_stores_a_draft(sample_app):
         version = db.session.get(PlanVersion, job["result_version_id"])
         assert version.status == PlanStatus.DRAFT
         instance = instance_from_dict(plans.instance_data(version))
-        routes = PlanRoutes({r["vehicle_id"]: [(s["visit_id"], s["arrival_s"], s["departure_s"])
-                                               for s in r["stops"]]
-                             for r in version.plan["routes"]})
+        # the solver's nights are the tour days' ends (issue 18)
+        routes = plan_routes_from_dict(version.plan)
         assert check_plan(instance, routes).ok
     page = client.get(f"/kabupaten/{REGENCY}/rencana/{version.id}").get_data(as_text=True)
     assert "Perkiraan rekam" in page
@@ -350,9 +349,7 @@ def test_valid_edits_make_new_checked_drafts_and_reoptimise_keeps_pins(sample_ap
     with sample_app.app_context():
         instance = instance_from_dict(plans.instance_data(db.session.get(PlanVersion,
                                                                          moved["id"])))
-    assert check_plan(instance, PlanRoutes({
-        r["vehicle_id"]: [(s["visit_id"], s["arrival_s"], s["departure_s"]) for s in r["stops"]]
-        for r in moved["plan"]["routes"]})).ok
+    assert check_plan(instance, plan_routes_from_dict(moved["plan"])).ok
     pinned = client.post(f"/api/v1/plans/{moved['id']}/edits",
                          json={"action": "pin", "visit_id": visit_id}).get_json()["version"]
     refused = client.post(f"/api/v1/plans/{pinned['id']}/edits",
