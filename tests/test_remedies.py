@@ -71,7 +71,8 @@ def _reverify(built, solution, remedy, params, seconds=2.0) -> bool:
 
 
 def _week(ds, regency, seconds):
-    params = replace(PlanningParams(), remedies=RemedyParams(villages=10, time_limit_s=1.0))
+    # day trips (issue 18 off): a village waiting for a multi-day trip has no remedy yet
+    params = replace(_day_trips(), remedies=RemedyParams(villages=10, time_limit_s=1.0))
     built = build_week(ds, classify_dataset(ds, params, regencies=[regency]), regency=regency,
                        week_start=MONDAY, params=params)
     solution = solve(built.instance, time_limit_s=seconds, seed=0)
