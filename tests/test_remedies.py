@@ -62,7 +62,7 @@ def _reverify(built, solution, remedy, params, seconds=2.0) -> bool:
         changed = _placed(changed, start, code, target)
         assert changed is not None
     # the search is timed: on a loaded machine one more, longer try before calling it a miss
-    for limit in (seconds, 2 * seconds):
+    for limit in (seconds, 2 * seconds, 4 * seconds):
         sol = solve(changed, time_limit_s=limit, seed=0, initial_routes=start)
         assert check_routes(changed, sol.routes).ok
         if any(changed.visits[i].village_code == code for r in sol.routes for i in r):

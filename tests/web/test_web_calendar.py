@@ -155,12 +155,14 @@ def test_fresh_plan_of_a_started_week_keeps_the_published_past_days(sample_app):
     first, plan = _plan(sample_app, client)
     assert client.post(f"/api/v1/plans/{first}/publish",
                        json={"base_revision": 0}).status_code == 200
-    past = {r["vehicle_id"]: sorted(s["visit_id"] for s in r["stops"])
+    # the villages of each past team-day; a big village's part may be renumbered when the
+    # re-plan cuts the village afresh around the kept days (its visit id then differs)
+    past = {r["vehicle_id"]: sorted(s["village_code"] for s in r["stops"])
             for r in plan["routes"] if r["date"] < "2026-12-02"}
     assert any(past.values())
     sample_app.config["PLANNING_TODAY"] = "2026-12-02"
     _, again = _plan(sample_app, client, seed=5)
-    kept = {r["vehicle_id"]: sorted(s["visit_id"] for s in r["stops"])
+    kept = {r["vehicle_id"]: sorted(s["village_code"] for s in r["stops"])
             for r in again["routes"] if r["date"] < "2026-12-02"}
     assert kept == past
     assert any("2026-12-02" in n for n in again["notes"])
