@@ -15,7 +15,7 @@ from planner.checking import check_routes
 from planner.cli import main
 from planner.dataset import Dataset, load_dataset_from_folder
 from planner.manual import ManualRule, manual_order, plan_manual_routes
-from planner.params import PlanningParams
+from planner.params import PlanningParams, TripParams
 from planner.simulation import (
     SimulationConfig,
     SimulationResult,
@@ -34,6 +34,11 @@ MONDAY = date(2026, 11, 30)
 # the time limit only caps the deterministic mode (rounds): far above what it takes, so a
 # loaded machine never cuts a week short (that would make two runs differ)
 FAST = SimulationConfig(weeks=2, seed=3, time_limit_s=120, solution_limit=1)
+# day trips only: these tests are about the simulation itself, and the tour search's fixed
+# amount of work (``solution_limit``) takes tens of seconds a week; trips in the simulation
+# are tested in tests/test_trips.py
+DAY_TRIPS_TOML = Path(__file__).resolve().parent.parent / "docs" / "examples" / "day_trips.toml"
+DAY_TRIPS = replace(PlanningParams(), trips=TripParams(enabled=False))
 LAST_LINE = re.compile(r"remote_border_island_cleared planner=(\d+) manual=(\d+) "
                        r"total_cleared planner=(\d+) manual=(\d+)")
 
@@ -47,13 +52,13 @@ def dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def classified(dataset: Dataset) -> pd.DataFrame:
     """Its villages, classified with default parameters."""
-    return classify_dataset(dataset, PlanningParams())
+    return classify_dataset(dataset, DAY_TRIPS)
 
 
 @pytest.fixture(scope="module")
 def result(dataset: Dataset, classified: pd.DataFrame) -> SimulationResult:
     """Two weeks of both policies in the deterministic solver mode."""
-    return simulate(dataset, PlanningParams(), config=FAST, classified=classified)
+    return simulate(dataset, DAY_TRIPS, config=FAST, classified=classified)
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +67,14 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     png = tmp_path_factory.mktemp("sim") / "sim.png"
     run = CliRunner().invoke(main, ["simulate", "--data", str(SAMPLE), "--regency", REGENCY,
                                     "--weeks", "2", "--seed", "3", "--solution-limit", "1",
-                                    "--time-limit", "120", "--plot", str(png)])
+                                    "--time-limit", "120", "--params", str(DAY_TRIPS_TOML),
+                                    "--plot", str(png)])
     return run, png
 
 
 def test_same_seed_gives_the_same_simulation(dataset, classified, result):
     """Two runs with one seed in the deterministic solver mode give identical weeks and visits."""
-    again = simulate(dataset, PlanningParams(), config=FAST, classified=classified)
+    again = simulate(dataset, DAY_TRIPS, config=FAST, classified=classified)
     assert again.rows == result.rows
     assert again.visits == result.visits
     assert last_line(again) == last_line(result)
@@ -76,7 +82,7 @@ def test_same_seed_gives_the_same_simulation(dataset, classified, result):
 
 def test_another_seed_changes_turnout(dataset, classified, result):
     """A different seed draws different turnout."""
-    other = simulate(dataset, PlanningParams(), config=replace(FAST, seed=4),
+    other = simulate(dataset, DAY_TRIPS, config=replace(FAST, seed=4),
                      classified=classified)
     assert [v.came for v in other.visits] != [v.came for v in result.visits]
 
@@ -84,7 +90,7 @@ def test_another_seed_changes_turnout(dataset, classified, result):
 def test_manual_routes_pass_check_routes(dataset, classified):
     """The manual rule's routes keep every rule of the planner's own instance."""
     built = build_week(dataset, classified, regency=REGENCY, week_start=MONDAY,
-                       params=PlanningParams())
+                       params=DAY_TRIPS)
     backlog = {code: s.belum_rekam for code, s in built.scores.items()}
     for rule in (ManualRule(), ManualRule(min_recording_per_travel=0.0)):
         routes = plan_manual_routes(built.instance, backlog, rule=rule)
@@ -100,7 +106,7 @@ def test_manual_rule_takes_islands_only_by_boat(dataset, classified):
         data = dataset if boat else replace(dataset,
                                             teams=dataset.teams.assign(boat_capable=False))
         built = build_week(data, classified, regency=REGENCY, week_start=MONDAY,
-                           params=PlanningParams())
+                           params=DAY_TRIPS)
         backlog = {code: s.belum_rekam for code, s in built.scores.items()}
         inst = built.instance
         routes = plan_manual_routes(inst, backlog)
@@ -114,7 +120,7 @@ def test_manual_rule_takes_islands_only_by_boat(dataset, classified):
 def test_manual_rule_starts_with_the_largest_backlog(dataset, classified):
     """Each team-day considers villages by backlog, largest first."""
     built = build_week(dataset, classified, regency=REGENCY, week_start=MONDAY,
-                       params=PlanningParams())
+                       params=DAY_TRIPS)
     backlog = {code: s.belum_rekam for code, s in built.scores.items()}
     order = manual_order(built.instance, 0, backlog)
     sizes = [backlog[built.instance.visits[i].village_code or ""] for i in order]
@@ -171,7 +177,7 @@ def test_plot_is_written(cli_run):
 def test_cli_matches_the_api(cli_run, dataset, classified):
     """The command prints the same closing line as the library for the same seed."""
     run, _ = cli_run
-    api = simulate(dataset, PlanningParams(), regencies=[REGENCY], config=FAST,
+    api = simulate(dataset, DAY_TRIPS, regencies=[REGENCY], config=FAST,
                    classified=classified)
     assert run.output.rstrip("\n").splitlines()[-1] == last_line(api)
 
@@ -200,7 +206,7 @@ def test_no_plot_is_written_unless_asked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     run = CliRunner().invoke(main, ["simulate", "--data", str(SAMPLE), "--regency", REGENCY,
                                     "--weeks", "1", "--seed", "3", "--solution-limit", "1",
-                                    "--time-limit", "120"])
+                                    "--time-limit", "120", "--params", str(DAY_TRIPS_TOML)])
     assert run.exit_code == 0, run.output
     assert list(tmp_path.iterdir()) == []
     assert LAST_LINE.fullmatch(run.stdout.rstrip("\n").splitlines()[-1])

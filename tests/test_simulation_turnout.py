@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 from planner.dataset import Dataset, load_dataset_from_folder
-from planner.params import PlanningParams
+from planner.params import PlanningParams, TripParams
 from planner.simulation import (
     SimulationConfig,
     TurnoutModel,
@@ -27,6 +27,11 @@ from tests.factories import simple_turnout
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 # the time limit only caps the deterministic mode (rounds): far above what it takes
 FAST = SimulationConfig(weeks=2, seed=5, time_limit_s=120, solution_limit=1)
+# day trips only: these tests are about the simulation itself, and the tour search's fixed
+# amount of work (``solution_limit``) takes tens of seconds a week; trips in the simulation
+# are tested in tests/test_trips.py
+DAY_TRIPS_TOML = Path(__file__).resolve().parent.parent / "docs" / "examples" / "day_trips.toml"
+DAY_TRIPS = replace(PlanningParams(), trips=TripParams(enabled=False))
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,7 @@ def dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def classified(dataset: Dataset) -> pd.DataFrame:
     """Its villages, classified with default parameters."""
-    return classify_dataset(dataset, PlanningParams())
+    return classify_dataset(dataset, DAY_TRIPS)
 
 
 def test_people_who_never_come_never_come():
@@ -56,9 +61,9 @@ def test_people_who_never_come_never_come():
 def test_never_come_keeps_backlog_in_every_village(dataset, classified):
     """Half the backlog never coming: no village is ever recorded below its ghosts, and
     both policies record less than when everyone can come."""
-    half = simulate(dataset, PlanningParams(), classified=classified,
+    half = simulate(dataset, DAY_TRIPS, classified=classified,
                     config=replace(FAST, turnout=TurnoutModel(never_come=0.5)))
-    none = simulate(dataset, PlanningParams(), classified=classified,
+    none = simulate(dataset, DAY_TRIPS, classified=classified,
                     config=replace(FAST, turnout=TurnoutModel(never_come=0.0)))
     start = {str(k): int(n) for k, n in zip(classified["kode"], classified["belum_rekam"],
                                             strict=True) if pd.notna(n)}
@@ -72,7 +77,7 @@ def test_never_come_keeps_backlog_in_every_village(dataset, classified):
 
 def test_repeat_visits_are_counted_over_the_run(dataset, classified):
     """A village's later visits carry its earlier visits (the decay's exponent)."""
-    result = simulate(dataset, PlanningParams(), classified=classified, config=FAST)
+    result = simulate(dataset, DAY_TRIPS, classified=classified, config=FAST)
     seen: dict[tuple[str, str], int] = {}
     for v in result.visits:  # in the order they happened
         key = (v.policy, v.village_code)
@@ -84,7 +89,7 @@ def test_repeat_visits_are_counted_over_the_run(dataset, classified):
 def test_true_turnout_moves_both_policies(dataset, classified):
     """Sensitivity: true turnout 0.4 records less than 0.8 for both, while both plan with
     0.6; one row per true rate."""
-    rows = run_sensitivity(dataset, PlanningParams(), true_rates=(0.4, 0.8), config=FAST,
+    rows = run_sensitivity(dataset, DAY_TRIPS, true_rates=(0.4, 0.8), config=FAST,
                            classified=classified)
     assert [r.true_rate for r in rows] == [0.4, 0.8]
     assert all(r.planned_rate == 0.6 for r in rows)
@@ -98,7 +103,7 @@ def test_true_turnout_moves_both_policies(dataset, classified):
 def test_model_off_simulates_the_old_field(dataset, classified):
     """Planning without the model, the field by default has no ghosts and no decay: the
     same as giving those true values explicitly."""
-    off = simple_turnout()
+    off = simple_turnout(DAY_TRIPS)
     a = simulate(dataset, off, classified=classified, config=FAST)
     b = simulate(dataset, off, classified=classified,
                  config=replace(FAST, turnout=TurnoutModel(never_come=0.0, repeat_decay=1.0)))
@@ -111,7 +116,8 @@ def test_cli_true_rates_and_sensitivity():
     the last line."""
     run = CliRunner().invoke(main, [
         "simulate", "--data", str(SAMPLE), "--regency", "36.90", "--weeks", "1", "--seed",
-        "2", "--solution-limit", "1", "--time-limit", "120", "--true-never-come", "0.2",
+        "2", "--solution-limit", "1", "--time-limit", "120",
+        "--params", str(DAY_TRIPS_TOML), "--true-never-come", "0.2",
         "--true-repeat-decay", "0.9", "--sensitivity", "0.4,0.8"])
     assert run.exit_code == 0, run.output
     lines = run.stdout.strip().splitlines()
